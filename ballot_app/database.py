@@ -1,0 +1,62 @@
+"""Engine set-up: SQLite pragmas and write-locking transactions; schema version check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+UPGRADE_COMMAND = "flask --app ballot_app db upgrade"
+
+
+def configure_database(app: Flask) -> None:
+    """SQLite: WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for every transaction.
+
+    BEGIN IMMEDIATE takes the write lock up front, so two requests never both read a token
+    as unused and then deadlock upgrading to write; WAL keeps readers of other connections
+    going meanwhile.
+    """
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def schema_problem(app: Flask) -> str | None:
+    """None when the database is at the newest migration, else what to run, in a sentence."""
+    from . import MIGRATIONS
+
+    heads = set(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    with app.app_context(), db.engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    if current == heads:
+        return None
+    return (
+        "数据库结构不是最新版本，请先运行 `"
+        + UPGRADE_COMMAND
+        + "` 再启动。"
+        + f" (Database schema is out of date: at {sorted(current) or 'none'}, "
+        + f"needs {sorted(heads)}. Run `{UPGRADE_COMMAND}`.)"
+    )

@@ -1,0 +1,39 @@
+"""Percentages as printed: two decimals, half up, and shares that add up to exactly 100.00."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part / whole as a percentage with two decimals; None when whole is 0 (printed as —)."""
+    if whole <= 0:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def shares(counts: Mapping[str, int]) -> dict[str, Decimal] | None:
+    """Each count's share in percent, rounded so the shares sum to exactly 100.00.
+
+    Largest remainder method in hundredths of a percent: floor every share, then hand the
+    missing hundredths to the largest remainders (ties go to the earlier key).
+    """
+    whole = sum(counts.values())
+    if whole <= 0:
+        return None
+    scaled = {k: v * 10000 for k, v in counts.items()}
+    floors = {k: s // whole for k, s in scaled.items()}
+    missing = 10000 - sum(floors.values())
+    order = sorted(counts, key=lambda k: -(scaled[k] % whole))
+    for k in order[:missing]:
+        floors[k] += 1
+    return {k: (Decimal(v) / HUNDRED).quantize(CENT) for k, v in floors.items()}
+
+
+def format_percent(value: Decimal | None) -> str:
+    """A percentage for print: 66.67 → "66.67%", None → "—"."""
+    return "—" if value is None else f"{value}%"

@@ -1,0 +1,28 @@
+"""Who may do what: the roles of SPEC's table of users."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  #: 区委组织部干部一科: everything
+    ORGANIZER = "organizer"  #: 考核组: the units of the group
+    TELLER = "teller"  #: 计票人/监票人: the results of the group's meetings
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {Role.ADMIN: "管理员", Role.ORGANIZER: "考核组", Role.TELLER: "计票人/监票人"}
+
+
+def may_see_unit(role: Role, user_group: int | None, unit_group: int | None) -> bool:
+    """Admins see every unit; others only the units assigned to their own group."""
+    return role == Role.ADMIN or (user_group is not None and user_group == unit_group)
+
+
+def may_manage(role: Role) -> bool:
+    """Admins and organizers prepare and run meetings; tellers only watch."""
+    return role in (Role.ADMIN, Role.ORGANIZER)

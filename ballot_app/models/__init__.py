@@ -1,0 +1,23 @@
+"""SQLAlchemy 2 typed models. Import from here so every table is registered."""
+
+from .ballot import Ballot, Comment, Form5Mark, Form6Mark, Receipt
+from .meeting import AuditEvent, Evaluee, Meeting
+from .people import Campaign, Group, Member, Unit, User
+from .token import Token
+
+__all__ = [
+    "AuditEvent",
+    "Ballot",
+    "Campaign",
+    "Comment",
+    "Evaluee",
+    "Form5Mark",
+    "Form6Mark",
+    "Group",
+    "Meeting",
+    "Member",
+    "Receipt",
+    "Token",
+    "Unit",
+    "User",
+]

@@ -1,0 +1,83 @@
+"""Rating meetings (述职测评大会), their evaluees, and the audit log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.meeting_state import MeetingState
+from ..domain.slip7 import PassRateBase
+from ..extensions import db
+from .people import Unit, User
+from .types import UtcDateTime, utcnow
+
+
+class Meeting(db.Model):  # type: ignore[name-defined,misc]
+    """One unit's rating meeting: its forms, evaluees, slips and ballot box."""
+
+    __table_args__ = (
+        CheckConstraint("live_step >= 1", name="live_step_positive"),
+        CheckConstraint("paper_issued >= 0", name="paper_issued_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date]
+    state: Mapped[MeetingState] = mapped_column(
+        Enum(MeetingState, native_enum=False, length=16), default=MeetingState.DRAFT
+    )
+    is_form5_enabled: Mapped[bool] = mapped_column(default=True)
+    is_form6_enabled: Mapped[bool] = mapped_column(default=True)
+    #: Form 6's duty item names the secretary; kept here so later roster edits leave it.
+    secretary_name: Mapped[str] = mapped_column(String(64), default="")
+    #: Live results move only in steps of this many ballots until the box closes.
+    live_step: Mapped[int] = mapped_column(default=5)
+    pass_rate_base: Mapped[PassRateBase] = mapped_column(
+        Enum(PassRateBase, native_enum=False, length=16), default=PassRateBase.VALID
+    )
+    #: Attendance (评议人员) entered by the organizer; None means "as many as issued".
+    participants: Mapped[int | None]
+    #: Paper forms handed out to people without a smartphone.
+    paper_issued: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    evaluees: Mapped[list[Evaluee]] = relationship(
+        back_populates="meeting",
+        order_by="Evaluee.position, Evaluee.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class Evaluee(db.Model):  # type: ignore[name-defined,misc]
+    """A person on the meeting's form 5, with name and post as printed on the day."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(64))
+    post: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="evaluees")
+
+
+class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+    """Who did what to which meeting, and when. Never ballot contents or slip secrets."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,49 @@
+"""Accounts: creating users and checking passwords."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..domain.roles import Role
+from ..extensions import db
+from ..models import Group, User
+from .errors import InvalidInput
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def create_user(
+    username: str,
+    password: str,
+    role: Role,
+    *,
+    display_name: str = "",
+    group: Group | None = None,
+) -> User:
+    """Create an account with a scrypt-hashed password."""
+    username = username.strip()
+    if not username:
+        raise InvalidInput("请填写用户名。")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"密码至少 {MIN_PASSWORD_LENGTH} 位，请换一个更长的密码。")
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise InvalidInput(f"用户名「{username}」已经存在，请换一个。")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=generate_password_hash(password, method="scrypt"),
+        role=role,
+        group_id=group.id if group else None,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The enabled user with this name and password, or None."""
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.is_enabled:
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
