@@ -15,12 +15,15 @@ from .extensions import db
 UPGRADE_COMMAND = "flask --app ballot_app db upgrade"
 
 
-def configure_database(app: Flask) -> None:
-    """SQLite: WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for every transaction.
+WRITE_OPTION = "ballot_write"
 
-    BEGIN IMMEDIATE takes the write lock up front, so two requests never both read a token
-    as unused and then deadlock upgrading to write; WAL keeps readers of other connections
-    going meanwhile.
+
+def configure_database(app: Flask) -> None:
+    """SQLite: WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for writing transactions.
+
+    Readers begin deferred and never block anyone (WAL). A writing use case calls
+    begin_write(), which begins with BEGIN IMMEDIATE: the write lock is taken up front, so a
+    writer waits its turn (busy timeout) instead of failing when it upgrades a stale read.
     """
     with app.app_context():
         engine = db.engine
@@ -41,7 +44,20 @@ def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        immediate = conn.get_execution_options().get(WRITE_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write() -> None:
+    """Start the session's next transaction as a writer (SQLite: BEGIN IMMEDIATE).
+
+    Ends the read-only transaction a request may have open, so nothing read before is
+    trusted: the write's own conditions (WHERE clauses, constraints) decide.
+    """
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
 
 
 def schema_problem(app: Flask) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..database import begin_write
 from ..domain.roles import Role
 from ..extensions import db
 from ..models import Group, User
@@ -22,6 +23,7 @@ def create_user(
     group: Group | None = None,
 ) -> User:
     """Create an account with a scrypt-hashed password."""
+    begin_write()
     username = username.strip()
     if not username:
         raise InvalidInput("请填写用户名。")

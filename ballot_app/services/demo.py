@@ -1,0 +1,103 @@
+"""A fictional district for trying the app: invented names only."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..domain.meeting_state import Transition
+from ..domain.roles import Role
+from ..extensions import db
+from ..models import Group, Token, User
+from ..signing import Keys
+from .accounts import create_user
+from .errors import InvalidInput
+from .meetings import MeetingInput, create_meeting, transition
+from .roster import MemberInput, add_member, create_unit, current_campaign
+from .slips import voter_url
+
+#: 青禾镇 and everyone in it are invented.
+DEMO_UNIT = "青禾镇"
+DEMO_ROSTER = (
+    MemberInput("林安澜", "党委书记", "全面负责党委工作", is_principal=True, is_secretary=True),
+    MemberInput("周景行", "党委副书记、镇长", "主持政府全面工作", is_principal=True),
+    MemberInput("沈书禾", "党委副书记", "党建、组织、宣传"),
+    MemberInput("许明远", "人大主席", "人大工作"),
+    MemberInput("陶语冰", "党委委员、纪委书记", "纪检监察"),
+    MemberInput("顾远舟", "党委委员、副镇长", "农业农村、水利"),
+    MemberInput("程若溪", "党委委员、组织委员", "组织、人才"),
+    MemberInput("韩知秋", "副镇长", "城建、环保、安全生产"),
+    MemberInput("叶青岚", "副镇长", "教育、卫生、民政"),
+    MemberInput("苏望舒", "党委委员、武装部部长", "武装、信访"),
+    MemberInput("孟川", "党委委员、宣传委员", "宣传、文化"),
+)
+
+
+@dataclass(frozen=True)
+class DemoInfo:
+    meeting_id: int
+    admin_username: str
+    admin_password: str
+    organizer_username: str
+    organizer_password: str
+    voter_url: str
+
+
+def is_empty() -> bool:
+    """True when the database holds no account yet (the demo fills only an empty one)."""
+    return not db.session.scalar(select(func.count()).select_from(User))
+
+
+def load_demo(keys: Keys, base_url: str, *, password: str | None = None) -> DemoInfo:
+    """Fill an empty database: a group, two accounts, 青禾镇's roster, and one open meeting."""
+    if not is_empty():
+        raise InvalidInput(
+            "数据库里已经有数据，演示数据只能装入空数据库。"
+            "请换一个空的 instance 目录或数据库后再运行 demo。"
+        )
+    campaign = current_campaign()
+    group = Group(
+        campaign_id=campaign.id,
+        name="第一考核组",
+        leader_name="（演示）组长",
+        liaison_name="（演示）联络员",
+    )
+    db.session.add(group)
+    db.session.flush()
+    admin_password = password or secrets.token_urlsafe(9)
+    organizer_password = password or secrets.token_urlsafe(9)
+    admin = create_user("admin", admin_password, Role.ADMIN, display_name="区委组织部（演示）")
+    organizer = create_user(
+        "kaohe1", organizer_password, Role.ORGANIZER, display_name="第一考核组", group=group
+    )
+    unit = create_unit(organizer, DEMO_UNIT, "township", "中共青禾镇委员会")
+    for line in DEMO_ROSTER:
+        add_member(organizer, unit, line)
+    meeting = create_meeting(
+        organizer,
+        unit,
+        MeetingInput(
+            title=f"{DEMO_UNIT}{campaign.year}年度领导班子和领导干部述职测评大会",
+            held_on=date.today(),
+            form5=True,
+            form6=True,
+            count_a=12,
+            count_b=60,
+        ),
+        keys,
+    )
+    transition(organizer, meeting, Transition.OPEN)
+    token = db.session.scalars(
+        select(Token).where(Token.meeting_id == meeting.id, Token.category == "B").limit(1)
+    ).one()
+    return DemoInfo(
+        meeting.id,
+        admin.username,
+        admin_password,
+        organizer.username,
+        organizer_password,
+        voter_url(base_url, keys, token),
+    )

@@ -1,0 +1,238 @@
+"""Meetings (述职测评大会): creating them from a roster, their evaluees, settings and states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..database import begin_write
+from ..domain.meeting_state import (
+    SETUP_STATES,
+    TRANSITIONS,
+    MeetingFacts,
+    MeetingState,
+    Transition,
+    blockers,
+)
+from ..domain.roles import Role, may_see_unit
+from ..domain.slip7 import PassRateBase
+from ..extensions import db
+from ..models import Evaluee, Meeting, Token, Unit, User
+from ..signing import Keys
+from .audit import record_event
+from .errors import Forbidden, InvalidInput, NotFound, StateBlocked
+from .slips import add_slips
+
+
+@dataclass(frozen=True)
+class MeetingInput:
+    """The fields of the new-meeting form."""
+
+    title: str
+    held_on: date | None
+    form5: bool
+    form6: bool
+    count_a: int
+    count_b: int
+
+
+@dataclass(frozen=True)
+class SettingsInput:
+    """The meeting settings an organizer may change."""
+
+    secretary_name: str
+    participants: int | None
+    pass_rate_base: PassRateBase
+    paper_issued: int
+    live_step: int
+
+
+def get_meeting(user: User, meeting_id: int) -> Meeting:
+    """A meeting the user may see, or NotFound / Forbidden."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("找不到这次会议，它可能已被删除。请回到首页重新选择。")
+    if not may_see_unit(user.role, user.group_id, meeting.unit.group_id):
+        raise Forbidden("这次会议不属于您所在的考核组。如需查看，请与管理员联系。")
+    return meeting
+
+
+def unit_meetings(unit: Unit) -> list[Meeting]:
+    """A unit's meetings, newest first."""
+    query = select(Meeting).where(Meeting.unit_id == unit.id)
+    return list(db.session.scalars(query.order_by(Meeting.held_on.desc(), Meeting.id.desc())))
+
+
+def create_meeting(user: User, unit: Unit, data: MeetingInput, keys: Keys) -> Meeting:
+    """A draft meeting with the unit's roster as evaluees, and its first run of slips."""
+    begin_write()
+    errors: dict[str, str] = {}
+    if not data.title.strip():
+        errors["title"] = "请填写会议名称。"
+    if data.held_on is None:
+        errors["held_on"] = "请填写会议日期。"
+    if not (data.form5 or data.form6):
+        errors["form5"] = "请至少启用表5或表6中的一张表。"
+    if data.form5 and not unit.members:
+        errors["form5"] = "这个单位还没有班子成员名单：请先在单位页面加入班子成员。"
+    if errors:
+        raise InvalidInput("请检查标出的项目。", errors)
+    assert data.held_on is not None
+    secretary = unit.secretary
+    meeting = Meeting(
+        unit_id=unit.id,
+        title=data.title.strip(),
+        held_on=data.held_on,
+        is_form5_enabled=data.form5,
+        is_form6_enabled=data.form6,
+        secretary_name=secretary.name if secretary else "",
+        created_by_id=user.id,
+    )
+    db.session.add(meeting)
+    if data.form5:
+        for position, member in enumerate(unit.members, start=1):
+            meeting.evaluees.append(
+                Evaluee(member_id=member.id, name=member.name, post=member.post, position=position)
+            )
+    db.session.flush()
+    record_event(user, meeting, "meeting.create", meeting.title)
+    if data.count_a or data.count_b:
+        add_slips(user, meeting, keys, data.count_a, data.count_b)
+    db.session.commit()
+    return meeting
+
+
+def _check_setup(meeting: Meeting) -> None:
+    if meeting.state not in SETUP_STATES:
+        raise StateBlocked(["投票已经开启，测评对象和表格不能再改动。"])
+
+
+def move_evaluee(user: User, meeting: Meeting, evaluee_id: int, step: int) -> None:
+    """Move an evaluee one place up or down in form 5's order."""
+    begin_write()
+    _check_setup(meeting)
+    evaluees = list(meeting.evaluees)
+    i = next((k for k, e in enumerate(evaluees) if e.id == evaluee_id), None)
+    if i is None:
+        raise NotFound("找不到这位测评对象，请刷新页面。")
+    j = i + step
+    if 0 <= j < len(evaluees):
+        evaluees[i], evaluees[j] = evaluees[j], evaluees[i]
+        for position, e in enumerate(evaluees, start=1):
+            e.position = position
+        record_event(user, meeting, "evaluee.move", evaluees[j].name)
+    db.session.commit()
+
+
+def remove_evaluee(user: User, meeting: Meeting, evaluee_id: int) -> None:
+    """Take an evaluee off this meeting's form 5 (the roster keeps them)."""
+    begin_write()
+    _check_setup(meeting)
+    evaluee = next((e for e in meeting.evaluees if e.id == evaluee_id), None)
+    if evaluee is None:
+        raise NotFound("找不到这位测评对象，请刷新页面。")
+    meeting.evaluees.remove(evaluee)
+    record_event(user, meeting, "evaluee.remove", evaluee.name)
+    db.session.commit()
+
+
+def add_evaluee(user: User, meeting: Meeting, name: str, post: str) -> None:
+    """Add a person to the end of this meeting's form 5."""
+    begin_write()
+    _check_setup(meeting)
+    errors = {}
+    if not name.strip():
+        errors["name"] = "请填写姓名。"
+    if not post.strip():
+        errors["post"] = "请填写职务。"
+    if errors:
+        raise InvalidInput("请检查标出的项目。", errors)
+    last = db.session.scalar(
+        select(func.max(Evaluee.position)).where(Evaluee.meeting_id == meeting.id)
+    )
+    meeting.evaluees.append(Evaluee(name=name.strip(), post=post.strip(), position=(last or 0) + 1))
+    record_event(user, meeting, "evaluee.add", name.strip())
+    db.session.commit()
+
+
+def update_settings(user: User, meeting: Meeting, data: SettingsInput) -> None:
+    """Change attendance, pass-rate base, paper forms, live step and the secretary's name."""
+    begin_write()
+    if meeting.state == MeetingState.CERTIFIED:
+        raise StateBlocked(["结果已经确认，会议不能再修改。"])
+    errors: dict[str, str] = {}
+    if data.participants is not None and data.participants < 0:
+        errors["participants"] = "评议人数不能是负数。"
+    if data.paper_issued < 0:
+        errors["paper_issued"] = "纸质票数不能是负数。"
+    if data.live_step < 1:
+        errors["live_step"] = "步长至少是 1。"
+    if (
+        data.secretary_name.strip() != meeting.secretary_name
+        and meeting.state != MeetingState.DRAFT
+    ):
+        errors["secretary_name"] = "投票开启后不能再改书记姓名（表6已经印出）。"
+    if errors:
+        raise InvalidInput("请检查标出的项目。", errors)
+    meeting.secretary_name = data.secretary_name.strip()
+    meeting.participants = data.participants
+    meeting.pass_rate_base = data.pass_rate_base
+    meeting.paper_issued = data.paper_issued
+    meeting.live_step = data.live_step
+    record_event(
+        user,
+        meeting,
+        "meeting.settings",
+        f"评议人员 {data.participants if data.participants is not None else '同发出数'}，"
+        f"合格率基数 {data.pass_rate_base.label}，纸质票 {data.paper_issued}，步长 {data.live_step}",
+    )
+    db.session.commit()
+
+
+def meeting_facts(
+    user: User,
+    meeting: Meeting,
+    *,
+    reason: str = "",
+    returned_exceeds_issued: bool = False,
+    counters: tuple[str, str] = ("", ""),
+) -> MeetingFacts:
+    """What the state blockers look at, read from the database."""
+    tokens = db.session.scalar(
+        select(func.count()).select_from(Token).where(Token.meeting_id == meeting.id)
+    )
+    return MeetingFacts(
+        state=meeting.state,
+        form5=meeting.is_form5_enabled,
+        form6=meeting.is_form6_enabled,
+        evaluees=len(meeting.evaluees),
+        tokens=tokens or 0,
+        secretary_name=meeting.secretary_name,
+        returned_exceeds_issued=returned_exceeds_issued,
+        is_admin=user.role == Role.ADMIN,
+        reason=reason,
+        counters=counters,
+    )
+
+
+TRANSITION_ACTIONS = {
+    Transition.OPEN: "开启投票箱",
+    Transition.CLOSE: "关闭投票箱",
+    Transition.REOPEN: "重新开启投票箱",
+    Transition.CERTIFY: "确认结果",
+}
+
+
+def transition(user: User, meeting: Meeting, step: Transition, *, reason: str = "") -> None:
+    """Move the meeting along draft → open → closed (→ open again, by an admin)."""
+    begin_write()
+    if user.role == Role.TELLER:
+        raise Forbidden("计票人/监票人账号不能开启或关闭投票箱，请由考核组操作。")
+    found = blockers(step, meeting_facts(user, meeting, reason=reason))
+    if found:
+        raise StateBlocked(found)
+    meeting.state = TRANSITIONS[step][1]
+    record_event(user, meeting, f"meeting.{step.value}", reason.strip())
+    db.session.commit()

@@ -1,0 +1,175 @@
+"""Reading the box: aggregates by SQL, rules by domain.tally and domain.slip7.
+
+Every count here is a GROUP BY over the meeting's rows; no query orders ballots, and no
+result carries a ballot key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Integer, case, func, select
+
+from ..domain.ballot_spec import EvalueeLine
+from ..domain.choices import Category, Form6Item
+from ..domain.slip7 import Slip7, SlipFacts, compute_slip7
+from ..domain.tally import (
+    CountedMarks,
+    FormBallots,
+    RowCounts,
+    Tally,
+    form6_as_dict,
+    part_as_dict,
+    tally,
+)
+from ..extensions import db
+from ..models import Ballot, Comment, Form5Mark, Form6Mark, Meeting, Receipt, Token
+
+
+@dataclass(frozen=True)
+class TokenStats:
+    """Slips printed, voided and used, per table."""
+
+    printed: dict[Category, int]
+    voided: dict[Category, int]
+    used: dict[Category, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The SPEC schema's "tokens" object."""
+        return {
+            "printed": sum(self.printed.values()),
+            "voided": sum(self.voided.values()),
+            "used": sum(self.used.values()),
+            "by_category": {
+                c.value: {"printed": self.printed[c], "used": self.used[c]} for c in Category
+            },
+        }
+
+
+@dataclass(frozen=True)
+class MeetingResults:
+    """Everything the results page, the prints and the JSON show."""
+
+    meeting: Meeting
+    tokens: TokenStats
+    tally: Tally
+    slip7: Slip7
+    returned: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """The tally in SPEC's schema ("Interfaces that others rely on")."""
+        m = self.meeting
+        return {
+            "meeting": {"id": m.id, "title": m.title, "unit": m.unit.name, "state": m.state.value},
+            "tokens": self.tokens.as_dict(),
+            "form5": {k: part_as_dict(part) for k, part in self.tally.form5.items()},
+            "form6": form6_as_dict(self.tally.form6),
+            "slip7": self.slip7.as_dict(),
+        }
+
+
+def _as_int(expr: Any) -> Any:
+    return func.coalesce(func.sum(case((expr, 1), else_=0)), 0).cast(Integer)
+
+
+def token_stats(meeting_id: int) -> TokenStats:
+    """Slips per table: printed, voided, used."""
+    query = (
+        select(Token.category, func.count(), _as_int(Token.is_voided), _as_int(Token.is_used))
+        .where(Token.meeting_id == meeting_id)
+        .group_by(Token.category)
+    )
+    printed = dict.fromkeys(Category, 0)
+    voided = dict.fromkeys(Category, 0)
+    used = dict.fromkeys(Category, 0)
+    for category, n, n_voided, n_used in db.session.execute(query):
+        printed[category], voided[category], used[category] = n, n_voided, n_used
+    return TokenStats(printed, voided, used)
+
+
+def _form_ballots(meeting_id: int) -> tuple[dict[Category, FormBallots], FormBallots, int]:
+    query = (
+        select(
+            Ballot.category,
+            func.count(),
+            _as_int(Ballot.has_form5),
+            _as_int(Ballot.is_form5_void),
+            _as_int(Ballot.has_form6),
+            _as_int(Ballot.is_form6_void),
+        )
+        .where(Ballot.meeting_id == meeting_id)
+        .group_by(Ballot.category)
+    )
+    form5: dict[Category, FormBallots] = {}
+    form6_ballots = form6_void = returned = 0
+    for category, n, has5, void5, has6, void6 in db.session.execute(query):
+        form5[category] = FormBallots(has5, void5)
+        form6_ballots += has6
+        form6_void += void6
+        returned += n
+    return form5, FormBallots(form6_ballots, form6_void), returned
+
+
+def counted_marks(meeting: Meeting) -> tuple[CountedMarks, int]:
+    """The box's aggregates for the tally, and the number of ballots returned."""
+    marks: dict[tuple[int, str, str, str], int] = {}
+    q5 = (
+        select(Ballot.category, Form5Mark.evaluee_id, Form5Mark.mark, func.count())
+        .join(Ballot, Ballot.id == Form5Mark.ballot_id)
+        .where(Ballot.meeting_id == meeting.id)
+        .group_by(Ballot.category, Form5Mark.evaluee_id, Form5Mark.mark)
+    )
+    for category, evaluee_id, mark, n in db.session.execute(q5):
+        marks[(5, category.value, str(evaluee_id), mark)] = n
+    q6 = (
+        select(Ballot.category, Form6Mark.item, Form6Mark.mark, func.count())
+        .join(Ballot, Ballot.id == Form6Mark.ballot_id)
+        .where(Ballot.meeting_id == meeting.id)
+        .group_by(Ballot.category, Form6Mark.item, Form6Mark.mark)
+    )
+    for category, item, mark, n in db.session.execute(q6):
+        marks[(6, category.value, item, mark)] = n
+    comments = db.session.scalar(
+        select(func.count()).select_from(Comment).where(Comment.meeting_id == meeting.id)
+    )
+    form5, form6, returned = _form_ballots(meeting.id)
+    evaluees = tuple(EvalueeLine(e.id, e.name, e.post) for e in meeting.evaluees)
+    return CountedMarks(evaluees, form5, form6, marks, comments or 0), returned
+
+
+def slip7_for(meeting: Meeting, tokens: TokenStats, duty: RowCounts, returned: int) -> Slip7:
+    """Slip 7's figures for this meeting."""
+    facts = SlipFacts(
+        printed=sum(tokens.printed.values()),
+        voided=sum(tokens.voided.values()),
+        paper_issued=meeting.paper_issued,
+        participants=meeting.participants,
+        returned=returned,
+        duty=duty,
+        base=meeting.pass_rate_base,
+    )
+    return compute_slip7(facts)
+
+
+def meeting_results(meeting: Meeting) -> MeetingResults:
+    """The meeting's exact results (admins and organizers; the live view applies k-steps)."""
+    counted, returned = counted_marks(meeting)
+    result = tally(counted)
+    tokens = token_stats(meeting.id)
+    duty = result.form6.items[Form6Item.DUTY.value]
+    return MeetingResults(
+        meeting, tokens, result, slip7_for(meeting, tokens, duty, returned), returned
+    )
+
+
+def comments(meeting: Meeting) -> list[str]:
+    """The meeting's form 6 comments, in random order (SPEC: shown in random order)."""
+    query = select(Comment.body).where(Comment.meeting_id == meeting.id).order_by(func.random())
+    return list(db.session.scalars(query))
+
+
+def tracker_codes(meeting: Meeting) -> list[str]:
+    """The meeting's receipt codes, sorted by the code itself (random, so no order leaks)."""
+    query = select(Receipt.code).where(Receipt.meeting_id == meeting.id).order_by(Receipt.code)
+    return list(db.session.scalars(query))

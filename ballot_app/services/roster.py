@@ -1,0 +1,179 @@
+"""Units and their leadership rosters (领导班子成员)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..database import begin_write
+from ..domain.roles import Role, may_see_unit
+from ..extensions import db
+from ..models import Campaign, Member, Unit, User
+from .audit import record_event
+from .errors import Forbidden, InvalidInput, NotFound
+
+UNIT_KINDS = {"township": "乡镇", "department": "区直单位"}
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    """A roster line as typed by the organizer."""
+
+    name: str
+    post: str
+    portfolio: str = ""
+    is_principal: bool = False
+    is_secretary: bool = False
+
+
+def current_campaign(today: date | None = None) -> Campaign:
+    """This year's campaign, created on first use with the 9月30日 cut-off."""
+    today = today or date.today()
+    campaign = db.session.scalar(select(Campaign).where(Campaign.year == today.year))
+    if campaign is None:
+        campaign = Campaign(
+            year=today.year,
+            name=f"{today.year}年度考核",
+            post_change_cutoff=date(today.year, 9, 30),
+        )
+        db.session.add(campaign)
+        db.session.flush()
+    return campaign
+
+
+def visible_units(user: User) -> list[Unit]:
+    """The units this user may see: all for an admin, the group's units for others."""
+    query = select(Unit).order_by(Unit.name)
+    if user.role != Role.ADMIN:
+        query = query.where(Unit.group_id == user.group_id, Unit.group_id.is_not(None))
+    return list(db.session.scalars(query))
+
+
+def get_unit(user: User, unit_id: int) -> Unit:
+    """A unit the user may see, or NotFound / Forbidden."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("找不到这个单位，它可能已被删除。请回到首页重新选择。")
+    if not may_see_unit(user.role, user.group_id, unit.group_id):
+        raise Forbidden("这个单位不属于您所在的考核组。如需查看，请与管理员联系。")
+    return unit
+
+
+def create_unit(user: User, name: str, kind: str, party_org_name: str = "") -> Unit:
+    """Add a unit; an organizer's units go to their own group."""
+    begin_write()
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "请填写单位名称。"
+    if kind not in UNIT_KINDS:
+        errors["kind"] = "请选择单位类型：乡镇或区直单位。"
+    if errors:
+        raise InvalidInput("请检查标出的项目。", errors)
+    campaign = current_campaign()
+    taken = select(Unit).where(Unit.campaign_id == campaign.id, Unit.name == name)
+    if db.session.scalar(taken):
+        raise InvalidInput(f"本年度已有单位「{name}」，请换一个名称。", {"name": "名称重复。"})
+    unit = Unit(
+        campaign_id=campaign.id,
+        group_id=user.group_id,
+        name=name,
+        kind=kind,
+        party_org_name=party_org_name.strip() or f"{name}党委",
+    )
+    db.session.add(unit)
+    db.session.flush()
+    record_event(user, None, "unit.create", f"单位：{name}")
+    db.session.commit()
+    return unit
+
+
+def _check_member(data: MemberInput) -> MemberInput:
+    errors: dict[str, str] = {}
+    if not data.name.strip():
+        errors["name"] = "请填写姓名。"
+    if not data.post.strip():
+        errors["post"] = "请填写职务。"
+    if len(data.name) > 64:
+        errors["name"] = "姓名最多 64 个字。"
+    if errors:
+        raise InvalidInput("请检查标出的项目。", errors)
+    return MemberInput(
+        data.name.strip(),
+        data.post.strip(),
+        data.portfolio.strip(),
+        data.is_principal,
+        data.is_secretary,
+    )
+
+
+def _only_secretary(unit: Unit, member: Member) -> None:
+    """A unit has one party secretary: flagging one unflags the others."""
+    if member.is_secretary:
+        for other in unit.members:
+            if other is not member:
+                other.is_secretary = False
+
+
+def add_member(user: User, unit: Unit, data: MemberInput) -> Member:
+    """Append a member to the unit's roster."""
+    begin_write()
+    data = _check_member(data)
+    last = db.session.scalar(select(func.max(Member.position)).where(Member.unit_id == unit.id))
+    member = Member(
+        unit_id=unit.id,
+        name=data.name,
+        post=data.post,
+        portfolio=data.portfolio,
+        is_principal=data.is_principal,
+        is_secretary=data.is_secretary,
+        position=(last or 0) + 1,
+    )
+    unit.members.append(member)
+    _only_secretary(unit, member)
+    record_event(user, None, "member.add", f"{unit.name}：{data.name}（{data.post}）")
+    db.session.commit()
+    return member
+
+
+def update_member(user: User, member: Member, data: MemberInput) -> None:
+    """Change a roster line."""
+    begin_write()
+    data = _check_member(data)
+    member.name, member.post, member.portfolio = data.name, data.post, data.portfolio
+    member.is_principal, member.is_secretary = data.is_principal, data.is_secretary
+    _only_secretary(member.unit, member)
+    record_event(user, None, "member.update", f"{member.unit.name}：{data.name}")
+    db.session.commit()
+
+
+def move_member(user: User, member: Member, step: int) -> None:
+    """Move a member one place up (step -1) or down (+1) in the roster order."""
+    begin_write()
+    members = list(member.unit.members)
+    i = members.index(member)
+    j = i + step
+    if 0 <= j < len(members):
+        members[i], members[j] = members[j], members[i]
+        for position, m in enumerate(members, start=1):
+            m.position = position
+    db.session.commit()
+
+
+def remove_member(user: User, member: Member) -> None:
+    """Take a member off the roster; meetings keep their own copy of the evaluee list."""
+    begin_write()
+    record_event(user, None, "member.remove", f"{member.unit.name}：{member.name}")
+    db.session.delete(member)
+    db.session.commit()
+
+
+def get_member(user: User, member_id: int) -> Member:
+    """A roster line of a unit the user may see."""
+    member = db.session.get(Member, member_id)
+    if member is None:
+        raise NotFound("找不到这位班子成员，可能已被删除。请刷新页面。")
+    get_unit(user, member.unit_id)
+    return member

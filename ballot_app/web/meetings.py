@@ -1,0 +1,259 @@
+"""Organizer pages for one meeting: set-up, evaluees, slips, the ballot box, results."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..domain.meeting_state import MeetingState, Transition, blockers
+from ..domain.slip7 import PassRateBase
+from ..models import Meeting
+from ..services import meetings, results, roster, slips
+from ..services.errors import InvalidInput, StateBlocked
+from .forms import (
+    ActionForm,
+    EvalueeForm,
+    MeetingForm,
+    ReasonForm,
+    SettingsForm,
+    SlipsForm,
+    VoidForm,
+    show_errors,
+)
+from .guards import EVERYONE, MANAGERS, keys, role_required, with_meeting
+from .public_url import public_base_url
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+Page = BaseResponse | str | tuple[str, int]
+
+
+@bp.route("/new/<int:unit_id>", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def create(unit_id: int) -> Page:
+    unit = roster.get_unit(current_user, unit_id)
+    form = MeetingForm()
+    if form.validate_on_submit():
+        data = meetings.MeetingInput(
+            form.title.data or "",
+            form.held_on.data,
+            bool(form.form5.data),
+            bool(form.form6.data),
+            form.count_a.data or 0,
+            form.count_b.data or 0,
+        )
+        try:
+            meeting = meetings.create_meeting(current_user, unit, data, keys())
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            flash("会议已建立。请核对测评对象，然后打印测评码。", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    elif not form.is_submitted():
+        form.title.data = f"{unit.name}领导班子和领导干部述职测评大会"
+    status = 400 if form.is_submitted() else 200
+    return render_template("meetings/new.html", unit=unit, form=form), status
+
+
+def _settings_form(meeting: Meeting) -> SettingsForm:
+    form = SettingsForm(
+        secretary_name=meeting.secretary_name,
+        participants=meeting.participants,
+        pass_rate_base=meeting.pass_rate_base.value,
+        paper_issued=meeting.paper_issued,
+        live_step=meeting.live_step,
+    )
+    return form
+
+
+def _show(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, int]:
+    facts = meetings.meeting_facts(current_user, meeting)
+    return (
+        render_template(
+            "meetings/show.html",
+            meeting=meeting,
+            stats=results.token_stats(meeting.id),
+            batches=slips.batches(meeting),
+            open_blockers=blockers(Transition.OPEN, facts) if meeting.state == "draft" else [],
+            public_url=public_base_url(),
+            action=ActionForm(),
+            settings=forms.get("settings") or _settings_form(meeting),
+            slips_form=forms.get("slips_form") or SlipsForm(),
+            void_form=forms.get("void_form") or VoidForm(),
+            evaluee_form=forms.get("evaluee_form") or EvalueeForm(),
+            reason_form=forms.get("reason_form") or ReasonForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/<int:meeting_id>")
+@role_required(*EVERYONE)
+@with_meeting()
+def show(meeting: Meeting) -> Page:
+    return _show(meeting)
+
+
+@bp.post("/<int:meeting_id>/settings")
+@role_required(*MANAGERS)
+@with_meeting()
+def settings(meeting: Meeting) -> Page:
+    form = SettingsForm()
+    if form.validate_on_submit():
+        data = meetings.SettingsInput(
+            form.secretary_name.data or "",
+            form.participants.data,
+            PassRateBase(form.pass_rate_base.data),
+            form.paper_issued.data or 0,
+            form.live_step.data or 1,
+        )
+        try:
+            meetings.update_settings(current_user, meeting, data)
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            flash("设置已保存。", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#settings")
+    return _show(meeting, 400, settings=form)
+
+
+@bp.post("/<int:meeting_id>/evaluees")
+@role_required(*MANAGERS)
+@with_meeting(MeetingState.DRAFT)
+def add_evaluee(meeting: Meeting) -> Page:
+    form = EvalueeForm()
+    if form.validate_on_submit():
+        try:
+            meetings.add_evaluee(current_user, meeting, form.name.data or "", form.post.data or "")
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#evaluees")
+    return _show(meeting, 400, evaluee_form=form)
+
+
+@bp.post("/<int:meeting_id>/evaluees/<int:evaluee_id>/move/<int(signed=True):step>")
+@role_required(*MANAGERS)
+@with_meeting(MeetingState.DRAFT)
+def move_evaluee(meeting: Meeting, evaluee_id: int, step: int) -> Page:
+    if ActionForm().validate_on_submit():
+        meetings.move_evaluee(current_user, meeting, evaluee_id, 1 if step > 0 else -1)
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#evaluees")
+
+
+@bp.post("/<int:meeting_id>/evaluees/<int:evaluee_id>/remove")
+@role_required(*MANAGERS)
+@with_meeting(MeetingState.DRAFT)
+def remove_evaluee(meeting: Meeting, evaluee_id: int) -> Page:
+    if ActionForm().validate_on_submit():
+        meetings.remove_evaluee(current_user, meeting, evaluee_id)
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#evaluees")
+
+
+@bp.post("/<int:meeting_id>/slips")
+@role_required(*MANAGERS)
+@with_meeting(MeetingState.DRAFT, MeetingState.OPEN)
+def add_slips(meeting: Meeting) -> Page:
+    form = SlipsForm()
+    if form.validate_on_submit():
+        try:
+            batch = slips.issue_slips(
+                current_user, meeting, keys(), form.count_a.data or 0, form.count_b.data or 0
+            )
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            flash(f"已生成第 {batch} 批测评码，请打印这一批。", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#slips")
+    return _show(meeting, 400, slips_form=form)
+
+
+@bp.post("/<int:meeting_id>/slips/void")
+@role_required(*MANAGERS)
+@with_meeting(MeetingState.DRAFT, MeetingState.OPEN)
+def void_slip(meeting: Meeting) -> Page:
+    form = VoidForm()
+    if form.validate_on_submit():
+        try:
+            slips.void_slip(current_user, meeting, keys(), form.code.data or "")
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            flash("这张测评码已作废，不再计入发出票数。", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#slips")
+    return _show(meeting, 400, void_form=form)
+
+
+@bp.get("/<int:meeting_id>/tokens.<fmt>")
+@role_required(*MANAGERS)
+@with_meeting()
+def tokens(meeting: Meeting, fmt: str) -> Response:
+    rows = [r.as_dict() for r in slips.slip_rows(meeting, keys(), public_base_url())]
+    name = f"meeting-{meeting.id}-tokens.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    if fmt == "json":
+        body = json.dumps(rows, ensure_ascii=False, indent=2)
+        return Response(body, mimetype="application/json", headers=headers)
+    if fmt != "csv":
+        return Response("csv 或 json", status=404)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["code", "category", "url", "state"])
+    writer.writeheader()
+    writer.writerows(rows)
+    # A byte-order mark so that Excel opens the Chinese text correctly.
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers=headers)
+
+
+@bp.post("/<int:meeting_id>/<any(open,close):step>")
+@role_required(*MANAGERS)
+@with_meeting()
+def change_state(meeting: Meeting, step: str) -> Page:
+    if ActionForm().validate_on_submit():
+        meetings.transition(current_user, meeting, Transition(step))
+        flash("投票箱已开启，可以开始投票。" if step == "open" else "投票箱已关闭。", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+@bp.post("/<int:meeting_id>/reopen")
+@role_required(*MANAGERS)
+@with_meeting(MeetingState.CLOSED)
+def reopen(meeting: Meeting) -> Page:
+    form = ReasonForm()
+    if form.validate_on_submit():
+        meetings.transition(current_user, meeting, Transition.REOPEN, reason=form.reason.data or "")
+        flash("投票箱已重新开启，原因已记入操作日志。", "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return _show(meeting, 400, reason_form=form)
+
+
+@bp.get("/<int:meeting_id>/results")
+@role_required(*EVERYONE)
+@with_meeting()
+def show_results(meeting: Meeting) -> Page:
+    found = results.meeting_results(meeting)
+    return render_template(
+        "meetings/results.html",
+        meeting=meeting,
+        r=found,
+        sealed=is_sealed(meeting),
+        comments=[] if is_sealed(meeting) else results.comments(meeting),
+    )
+
+
+def is_sealed(meeting: Meeting) -> bool:
+    """Until the box is closed, results pages show turnout only (the box stays sealed)."""
+    return meeting.state in (MeetingState.DRAFT, MeetingState.OPEN)
+
+
+@bp.get("/<int:meeting_id>/tally.json")
+@role_required(*MANAGERS)
+@with_meeting()
+def tally_json(meeting: Meeting) -> Response:
+    if is_sealed(meeting):
+        raise StateBlocked(["投票进行中，结果在关闭投票箱后才能查看。"])
+    data = results.meeting_results(meeting).as_dict()
+    return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")

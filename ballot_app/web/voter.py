@@ -1,0 +1,219 @@
+"""The voter's pages: no login, no cookie needed; the slip's signed value travels in the form.
+
+GET /v/<value> shows the ballot; POST /v/review shows every answer; POST /v/submit casts;
+GET /v/receipt/<signed> shows the tracker code. Every refusal is a Chinese page with its HTTP
+status, and a refused or failed post re-shows the choices it carried.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, render_template, request, session
+from werkzeug.wrappers import Response
+
+from ..domain.marks import Packet, count_empty, read_packet
+from ..services import voting
+from ..services.errors import (
+    InvalidInput,
+    NeedsConfirmation,
+    SlipRefused,
+    SlipUsed,
+    TooManyTries,
+)
+from .guards import keys
+
+bp = Blueprint("voter", __name__, url_prefix="/v")
+RECEIPT_COOKIE = "ballot_receipts"
+RECEIPT_MAX_AGE = 3 * 24 * 3600
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Voter pages are never cached (WeChat caches hard) and never leak their address."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    return render_template(f"voter/{template}", **context), status
+
+
+def _refusal(e: SlipRefused, packet: Packet | None = None, value: str = "") -> tuple[str, int]:
+    return _page("refusal.html", e.status, error=e, packet=packet, value=value)
+
+
+# --- the receipt cookie: lets a lost response on weak 4G be shown again -------------------
+
+
+def _fingerprint(value: str) -> str:
+    read = keys().read_voter_value(value)
+    return keys().hash_secret(read.secret)[:24] if read else ""
+
+
+def _receipts() -> list[list[str]]:
+    raw = request.cookies.get(RECEIPT_COOKIE, "")
+    found = keys().loads("receipt-cookie", raw, RECEIPT_MAX_AGE) if raw else None
+    return found if isinstance(found, list) else []
+
+
+def _receipt_url(meeting_id: int, code: str) -> str:
+    return "/v/receipt/" + keys().sign("receipt", f"{meeting_id}:{code}")
+
+
+def _remembered(value: str) -> str | None:
+    """The receipt URL of this slip if this browser cast it, else None."""
+    fingerprint = _fingerprint(value)
+    for fp, url in _receipts():
+        if fp == fingerprint:
+            return url
+    return None
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@bp.route("", methods=["GET", "POST"])
+def entry() -> Response | tuple[str, int]:
+    """Type the slip's manual code (for phones that cannot scan)."""
+    meeting_id = request.values.get("m", type=int)
+    if request.method == "GET":
+        return _page("entry.html", meeting_id=meeting_id, code="")
+    typed = request.form.get("code", "")
+    try:
+        _count_try()
+        value = voting.value_for_code(keys(), typed, meeting_id=meeting_id)
+        slip = voting.open_slip(keys(), value)
+    except SlipUsed as e:
+        return _used(e, voting.value_for_code(keys(), typed))
+    except SlipRefused as e:
+        return _page("entry.html", e.status, meeting_id=meeting_id, code=typed, error=e)
+    session.pop("code_tries", None)
+    return _page("ballot.html", slip=slip, packet=None, errors={})
+
+
+def _count_try() -> None:
+    """Slow down guessing per browser session (never per IP: a hall shares one address)."""
+    limit = current_app.config["CODE_TRIES_PER_SESSION"]
+    wait = current_app.config["CODE_TRIES_WAIT_SECONDS"]
+    count, since = session.get("code_tries", (0, time.time()))
+    if time.time() - since > wait:
+        count, since = 0, time.time()
+    if count >= limit:
+        raise TooManyTries(f"输入错误的次数太多。请等 {wait} 秒后再试，并仔细核对纸条上的码。")
+    session["code_tries"] = (count + 1, since)
+
+
+def _used(e: SlipUsed, value: str) -> Response | tuple[str, int]:
+    url = _remembered(value)
+    return redirect(url, 303) if url else _refusal(e)
+
+
+@bp.get("/<value>")
+def ballot(value: str) -> Response | tuple[str, int]:
+    """The ballot of the slip in the QR."""
+    try:
+        slip = voting.open_slip(keys(), value)
+    except SlipUsed as e:
+        return _used(e, value)
+    except SlipRefused as e:
+        return _refusal(e)
+    return _page("ballot.html", slip=slip, packet=None, errors={})
+
+
+def _posted() -> tuple[str, int | None]:
+    return request.form.get("slip", ""), request.form.get("meeting", type=int)
+
+
+def _read(slip: voting.OpenSlip) -> Packet:
+    return read_packet(slip.spec, request.form.getlist)
+
+
+@bp.post("/edit")
+def edit() -> Response | tuple[str, int]:
+    """Back from the review (or a reload): the ballot with the posted choices filled in."""
+    value, meeting_id = _posted()
+    try:
+        slip = voting.open_slip(keys(), value, meeting_id=meeting_id)
+    except SlipUsed as e:
+        return _used(e, value)
+    except SlipRefused as e:
+        return _refusal(e, value=value)
+    packet = _read(slip)
+    return _page("ballot.html", slip=slip, packet=packet, errors={})
+
+
+@bp.post("/review")
+def review() -> Response | tuple[str, int]:
+    """Every answer on one page before the final submit (SPEC rule 5)."""
+    value, meeting_id = _posted()
+    try:
+        slip = voting.open_slip(keys(), value, meeting_id=meeting_id)
+    except SlipUsed as e:
+        return _used(e, value)
+    except SlipRefused as e:
+        return _refusal(e, value=value)
+    packet = _read(slip)
+    if packet.errors:
+        return _page("ballot.html", 400, slip=slip, packet=packet, errors=packet.errors)
+    return _page("review.html", slip=slip, packet=packet, empty=count_empty(slip.spec, packet))
+
+
+@bp.post("/submit")
+def submit() -> Response | tuple[str, int]:
+    """Cast the ballot; the receipt follows by redirect (POST-redirect-GET)."""
+    value, meeting_id = _posted()
+    packet: Packet | None = None
+    try:
+        slip = voting.open_slip(keys(), value, meeting_id=meeting_id)
+        packet = _read(slip)
+        if packet.errors:
+            raise InvalidInput("有几项需要重新选择。", dict(packet.errors))
+        code = voting.cast_ballot(
+            slip, packet, confirmed_empty=request.form.get("confirm_empty", type=int)
+        )
+    except SlipUsed as e:
+        return _used(e, value)
+    except SlipRefused as e:
+        return _refusal(e, packet, value)
+    except NeedsConfirmation as e:
+        return _page("review.html", 409, slip=slip, packet=packet, empty=e.empty, ask=True)
+    except InvalidInput as e:
+        return _page("ballot.html", 400, slip=slip, packet=packet, errors=e.fields)
+    url = _receipt_url(slip.meeting.id, code)
+    response = redirect(url, 303)
+    kept = [r for r in _receipts() if r[0] != _fingerprint(value)][-4:]
+    kept.append([_fingerprint(value), url])
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        keys().serializer("receipt-cookie").dumps(kept),
+        max_age=RECEIPT_MAX_AGE,
+        path="/v",
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
+@bp.get("/receipt/<signed>")
+def receipt(signed: str) -> tuple[str, int]:
+    """The tracker code: proves the ballot was counted, shows no choice."""
+    payload = keys().unsign("receipt", signed)
+    if payload is None:
+        return _page("refusal.html", 404, error=voting.SlipInvalid(voting.FORGED), packet=None)
+    meeting_id, code = payload.split(":", 1)
+    meeting = voting.meeting_for_receipt(int(meeting_id))
+    return _page("receipt.html", meeting=meeting, code=code)
+
+
+@bp.get("/check/<signed>")
+def check(signed: str) -> tuple[str, int]:
+    """The test QR's harmless page: the phone reached the app at this address."""
+    payload = keys().unsign("check", signed)
+    if payload is None:
+        return _page("refusal.html", 404, error=voting.SlipInvalid(voting.FORGED), packet=None)
+    return _page("check.html", meeting=voting.meeting_for_receipt(int(payload)))
