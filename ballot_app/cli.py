@@ -8,6 +8,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .database import schema_problem
@@ -17,12 +18,12 @@ from .models import Group, Meeting
 from .services import accounts, demo, results, slips
 from .services.errors import ServiceError
 from .services.roster import current_campaign
-from .signing import keys_for
+from .signing import Keys, keys_for
 
 LOCAL_BASE_URL = "http://127.0.0.1:5000"
 
 
-def _keys():  # type: ignore[no-untyped-def]
+def _keys() -> Keys:
     return keys_for(current_app.config["SECRET_KEY"])
 
 
@@ -44,6 +45,7 @@ def _base_url() -> str:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--password", help="Use this password for the demo accounts (default: random).")
 def demo_command(password: str | None) -> None:
     """Fill an empty database with a fictional district and one open meeting."""
@@ -65,6 +67,7 @@ def demo_command(password: str | None) -> None:
 
 
 @click.command("tokens")
+@with_appcontext
 @click.argument("meeting_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
 def tokens_command(meeting_id: int, fmt: str) -> None:
@@ -80,6 +83,7 @@ def tokens_command(meeting_id: int, fmt: str) -> None:
 
 
 @click.command("tally")
+@with_appcontext
 @click.argument("meeting_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
 def tally_command(meeting_id: int, fmt: str) -> None:
@@ -90,6 +94,7 @@ def tally_command(meeting_id: int, fmt: str) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("name")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--group", "group_name", help="Inspection group (考核组) of an organizer or teller.")

@@ -9,7 +9,7 @@ from flask import Flask
 
 from .domain.secrecy import redact_voter_paths
 
-_VOTER_REQUEST = re.compile(r"\b(?:GET|POST|HEAD|PUT) /v(?:[/?\s]|$)")
+_VOTER_REQUEST = re.compile(r"(?:GET|POST|HEAD|PUT) /v(?:[/?\s]|$)")
 _LEADING_ADDRESS = re.compile(r"^\S+ - - ")
 
 

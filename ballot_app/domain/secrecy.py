@@ -8,7 +8,8 @@ import secrets
 from .codes import grouped, random_code
 
 TRACKER_DATA_CHARS = 9  #: 45 bits, plus a check character
-_VOTER_PATH = re.compile(r"/v/[^\s?\"']+")
+#: Every /v/ path segment but the three fixed form actions may carry a credential.
+_VOTER_PATH = re.compile(r"/v/(?!(?:review|submit|edit)(?=[\s?\"']|$))[^\s?\"']+")
 
 
 def ballot_key() -> str:

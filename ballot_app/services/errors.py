@@ -74,6 +74,7 @@ class MeetingNotOpen(SlipRefused):
 
     def __init__(self, message: str, *, started: bool) -> None:
         super().__init__(message)
+        self.started = started
         self.title = "本次测评已结束" if started else "本次测评尚未开始"
 
 

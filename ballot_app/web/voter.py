@@ -17,7 +17,9 @@ from ..domain.marks import Packet, count_empty, read_packet
 from ..services import voting
 from ..services.errors import (
     InvalidInput,
+    MeetingNotOpen,
     NeedsConfirmation,
+    SlipInvalid,
     SlipRefused,
     SlipUsed,
     TooManyTries,
@@ -42,8 +44,15 @@ def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(f"voter/{template}", **context), status
 
 
-def _refusal(e: SlipRefused, packet: Packet | None = None, value: str = "") -> tuple[str, int]:
-    return _page("refusal.html", e.status, error=e, packet=packet, value=value)
+def _refusal(e: SlipRefused) -> tuple[str, int]:
+    """The refusal page; a refused post keeps its choices, to send again when that can work."""
+    kept = [
+        (k, v)
+        for k, v in request.form.items(multi=True)
+        if k in ("slip", "meeting", "comment") or k.startswith(("f5_", "f6_"))
+    ]
+    retry = isinstance(e, MeetingNotOpen) and not e.started and bool(kept)
+    return _page("refusal.html", e.status, error=e, kept=kept, retry=retry)
 
 
 # --- the receipt cookie: lets a lost response on weak 4G be shown again -------------------
@@ -141,7 +150,7 @@ def edit() -> Response | tuple[str, int]:
     except SlipUsed as e:
         return _used(e, value)
     except SlipRefused as e:
-        return _refusal(e, value=value)
+        return _refusal(e)
     packet = _read(slip)
     return _page("ballot.html", slip=slip, packet=packet, errors={})
 
@@ -155,7 +164,7 @@ def review() -> Response | tuple[str, int]:
     except SlipUsed as e:
         return _used(e, value)
     except SlipRefused as e:
-        return _refusal(e, value=value)
+        return _refusal(e)
     packet = _read(slip)
     if packet.errors:
         return _page("ballot.html", 400, slip=slip, packet=packet, errors=packet.errors)
@@ -178,7 +187,7 @@ def submit() -> Response | tuple[str, int]:
     except SlipUsed as e:
         return _used(e, value)
     except SlipRefused as e:
-        return _refusal(e, packet, value)
+        return _refusal(e)
     except NeedsConfirmation as e:
         return _page("review.html", 409, slip=slip, packet=packet, empty=e.empty, ask=True)
     except InvalidInput as e:
@@ -204,7 +213,7 @@ def receipt(signed: str) -> tuple[str, int]:
     """The tracker code: proves the ballot was counted, shows no choice."""
     payload = keys().unsign("receipt", signed)
     if payload is None:
-        return _page("refusal.html", 404, error=voting.SlipInvalid(voting.FORGED), packet=None)
+        return _refusal(SlipInvalid(voting.FORGED))
     meeting_id, code = payload.split(":", 1)
     meeting = voting.meeting_for_receipt(int(meeting_id))
     return _page("receipt.html", meeting=meeting, code=code)
@@ -215,5 +224,5 @@ def check(signed: str) -> tuple[str, int]:
     """The test QR's harmless page: the phone reached the app at this address."""
     payload = keys().unsign("check", signed)
     if payload is None:
-        return _page("refusal.html", 404, error=voting.SlipInvalid(voting.FORGED), packet=None)
+        return _refusal(SlipInvalid(voting.FORGED))
     return _page("check.html", meeting=voting.meeting_for_receipt(int(payload)))

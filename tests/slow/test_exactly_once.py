@@ -1,0 +1,76 @@
+"""Exactly once, with real concurrent HTTP requests against a running server."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from ballot_app.extensions import db
+from ballot_app.models import Ballot, Receipt
+
+from .. import factories
+
+SUBMITS = 20
+
+
+@pytest.fixture
+def server(app):
+    """The app on a real threaded server on 127.0.0.1, stopped after the test."""
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.mark.slow
+def test_concurrent_submits_of_one_slip_store_exactly_one_ballot(app, server, caplog):
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    m = factories.meeting(app, members=5)
+    value = factories.slip_values(app, m)[0]
+    data = {"slip": value, **factories.form_for(m), "confirm_empty": "0"}
+    db.session.remove()  # the server's threads get their own sessions
+    start = threading.Barrier(SUBMITS, timeout=20)
+
+    def submit(_: int) -> int:
+        with requests.Session() as s:
+            start.wait()
+            r = s.post(f"{server}/v/submit", data=data, allow_redirects=False, timeout=30)
+            return r.status_code
+
+    with ThreadPoolExecutor(SUBMITS) as pool:
+        statuses = list(pool.map(submit, range(SUBMITS)))
+
+    assert sorted(statuses) == [303] + [409] * (SUBMITS - 1)
+    assert db.session.query(Ballot).count() == 1
+    assert db.session.query(Receipt).count() == 1
+    assert sum(t.is_used for t in factories.tokens(m)) == 1
+
+    # The real server's request log: the slip and the voters' address never appear.
+    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert sum("POST /v/submit" in line for line in lines) == SUBMITS
+    assert not any(value.split(".")[2] in line for line in lines)
+    assert not any(line.startswith("127.0.0.1") for line in lines if " /v" in line), lines[:3]
+
+
+@pytest.mark.slow
+def test_a_phone_votes_through_the_real_server(app, server):
+    m = factories.meeting(app)
+    value = factories.slip_values(app, m)[0]
+    db.session.remove()
+    with requests.Session() as s:
+        page = s.get(f"{server}/v/{value}", timeout=10)
+        assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+        data = {"slip": value, **factories.form_for(m), "confirm_empty": "0"}
+        review = s.post(f"{server}/v/review", data=data, timeout=10)
+        assert "请核对您的选择" in review.text
+        receipt = s.post(f"{server}/v/submit", data=data, timeout=10)
+        assert receipt.status_code == 200 and "投票成功" in receipt.text
+        again = s.get(f"{server}/v/{value}", timeout=10)
+        assert again.url == receipt.url  # the cookie brings the receipt back

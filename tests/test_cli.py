@@ -1,0 +1,55 @@
+"""The command-line interfaces of SPEC ("Interfaces that others rely on")."""
+
+import csv
+import io
+import json
+
+from ballot_app import create_app
+from ballot_app.services import accounts
+
+from . import factories
+
+
+def test_demo_fills_an_empty_database_and_prints_login_and_a_voter_url(app, runner):
+    result = runner.invoke(args=["demo", "--password", "demo-password"])
+    assert result.exit_code == 0, result.output
+    assert "admin / demo-password" in result.output
+    url = next(line for line in result.output.splitlines() if "/v/" in line)
+    assert url.startswith("https://ceping.example.org/v/")
+    client = app.test_client()
+    page = client.get(url.removeprefix("https://ceping.example.org"))
+    assert page.status_code == 200 and "检查并提交" in page.get_data(as_text=True)
+    tokens = json.loads(runner.invoke(args=["tokens", "1", "--format", "json"]).output)
+    assert sum(t["category"] == "A" for t in tokens) >= 10
+    assert sum(t["category"] == "B" for t in tokens) >= 60
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code != 0 and "空数据库" in again.output
+
+
+def test_tokens_lists_code_category_url_and_state(app, runner):
+    m = factories.meeting(app, a=1, b=1)
+    factories.cast(app, m, factories.slip_values(app, m, "A")[0])
+    result = runner.invoke(args=["tokens", str(m.id), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert {(r["category"], r["state"]) for r in rows} == {("A", "used"), ("B", "unused")}
+    assert all(len(r["code"]) == 13 and "/v/" in r["url"] for r in rows)
+    assert runner.invoke(args=["tokens", "999"]).exit_code != 0
+
+
+def test_create_user_reads_the_password_from_stdin(app, runner):
+    result = runner.invoke(
+        args=["create-user", "teller1", "--role", "teller", "--group", "第三考核组"],
+        input="a long password\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = accounts.authenticate("teller1", "a long password")
+    assert user is not None and user.role == "teller" and user.group.name == "第三考核组"
+    short = runner.invoke(args=["create-user", "x", "--role", "admin"], input="short\n")
+    assert short.exit_code != 0 and "至少 8 位" in short.output
+
+
+def test_commands_refuse_an_out_of_date_schema_naming_the_upgrade_command(tmp_path):
+    app = create_app({"SECRET_KEY": "x" * 40}, instance_path=str(tmp_path))
+    result = app.test_cli_runner().invoke(args=["tally", "1"])
+    assert result.exit_code != 0
+    assert "flask --app ballot_app db upgrade" in result.output

@@ -1,0 +1,161 @@
+"""Organizer forms: CSRF on every form, errors in sentences, nothing typed is lost."""
+
+import re
+from datetime import date
+
+from ballot_app import create_app
+from ballot_app.domain.meeting_state import MeetingState
+
+from .. import factories
+
+
+def test_a_post_without_csrf_token_reshows_what_was_typed(app, tmp_path):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    factories.user(name="zhao")
+    # Logging in needs a token too.
+    r = client.post("/login", data={"username": "zhao", "password": factories.PASSWORD})
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert 'name="username" value="zhao"' in html
+    assert factories.PASSWORD not in html  # passwords are never echoed
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    r = client.post(
+        "/login", data={"username": "zhao", "password": factories.PASSWORD, "csrf_token": token}
+    )
+    assert r.status_code == 302
+
+
+def test_meeting_form_errors_keep_the_typed_values(app, client, actions):
+    owner = factories.user()
+    unit = factories.unit(owner)
+    actions.login_as(owner)
+    r = client.post(
+        f"/meetings/new/{unit.id}",
+        data={"title": "我的会议", "held_on": "", "count_a": "3", "count_b": "x"},
+    )
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "请填写会议日期" in html and 'value="我的会议"' in html and 'value="3"' in html
+
+
+def test_a_unit_without_roster_cannot_get_a_form5_meeting(app, client, actions):
+    owner = factories.user()
+    unit = factories.unit(owner, members=0)
+    actions.login_as(owner)
+    r = client.post(
+        f"/meetings/new/{unit.id}",
+        data={"title": "会", "held_on": "2026-12-01", "form5": "y", "count_a": "1", "count_b": "1"},
+    )
+    assert r.status_code == 400 and "还没有班子成员名单" in r.get_data(as_text=True)
+
+
+def test_opening_an_unready_meeting_says_what_is_missing(app, client, actions):
+    owner = factories.user()
+    m = factories.meeting(app, a=0, b=0, state=MeetingState.DRAFT, owner=owner)
+    actions.login_as(owner)
+    html = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert "还没有生成测评码" in html
+    r = client.post(f"/meetings/{m.id}/open")
+    assert r.status_code == 409 and "还没有生成测评码" in r.get_data(as_text=True)
+
+
+def test_settings_change_slip7_participants_and_base(app, client, actions):
+    owner = factories.user()
+    m = factories.meeting(app, owner=owner)
+    actions.login_as(owner)
+    r = client.post(
+        f"/meetings/{m.id}/settings",
+        data={
+            "secretary_name": m.secretary_name,
+            "participants": "40",
+            "pass_rate_base": "participants",
+            "paper_issued": "2",
+            "live_step": "5",
+        },
+    )
+    assert r.status_code == 302
+    assert (m.participants, m.pass_rate_base, m.paper_issued) == (40, "participants", 2)
+    r = client.post(
+        f"/meetings/{m.id}/settings",
+        data={
+            "secretary_name": "别人",
+            "participants": "-1",
+            "pass_rate_base": "valid",
+            "paper_issued": "0",
+            "live_step": "5",
+        },
+    )
+    assert r.status_code == 400
+    assert 'value="-1"' in r.get_data(as_text=True)
+
+
+def test_void_a_slip_through_the_page(app, client, actions):
+    owner = factories.user()
+    m = factories.meeting(app, owner=owner)
+    actions.login_as(owner)
+    code = factories.manual_codes(app, m)[0]
+    assert client.post(f"/meetings/{m.id}/slips/void", data={"code": code}).status_code == 302
+    r = client.post(f"/meetings/{m.id}/slips/void", data={"code": "ZZZZ"})
+    assert r.status_code == 400 and 'value="ZZZZ"' in r.get_data(as_text=True)
+
+
+def test_tokens_export_as_csv_and_json(app, client, actions):
+    owner = factories.user()
+    m = factories.meeting(app, a=1, b=2, owner=owner)
+    actions.login_as(owner)
+    csv_text = client.get(f"/meetings/{m.id}/tokens.csv").get_data(as_text=True)
+    assert csv_text.lstrip("\ufeff").splitlines()[0] == "code,category,url,state"
+    assert len(csv_text.splitlines()) == 4
+    rows = client.get(f"/meetings/{m.id}/tokens.json").get_json()
+    assert {r["category"] for r in rows} == {"A", "B"}
+    assert all(r["url"].startswith("https://ceping.example.org/v/") for r in rows)
+
+
+def test_slips_pointing_at_localhost_are_refused_with_an_explanation(app, client, actions):
+    owner = factories.user()
+    m = factories.meeting(app, owner=owner)
+    app.config["PUBLIC_BASE_URL"] = ""
+    actions.login_as(owner)
+    r = client.get(f"/print/{m.id}/slips")
+    assert r.status_code == 409
+    assert "会场的手机打不开" in r.get_data(as_text=True) and "PUBLIC_BASE_URL" in r.get_data(
+        as_text=True
+    )
+    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
+    assert client.get(f"/print/{m.id}/slips").status_code == 409
+    app.config["PUBLIC_BASE_URL"] = "http://192.168.1.20:5000"
+    assert client.get(f"/print/{m.id}/slips").status_code == 200
+
+
+def test_slip_sheet_prints_in_random_order_without_serial_numbers(app, client, actions):
+    owner = factories.user()
+    m = factories.meeting(app, a=8, b=8, owner=owner)
+    actions.login_as(owner)
+    orders = set()
+    for _ in range(4):
+        html = client.get(f"/print/{m.id}/slips").get_data(as_text=True)
+        codes = re.findall(r'class="code">([0-9A-Z-]+)<', html)
+        assert len(codes) == 16
+        orders.add(tuple(codes))
+    assert len(orders) > 1
+    assert "No." not in html and "编号" not in html
+
+
+def test_slip7_with_no_valid_ballots_prints_a_dash(app, client, actions):
+    owner = factories.user()
+    m = factories.meeting(app, owner=owner)
+    factories.cast(app, m, factories.slip_values(app, m)[0], duty=None)
+    actions.login_as(owner)
+    client.post(f"/meetings/{m.id}/close")
+    html = client.get(f"/print/{m.id}/slip7").get_data(as_text=True)
+    assert 'class="blank ">—</span>%' in html
+    assert '其中有效票<span class="blank ">0</span>张，废票<span class="blank ">1</span>张' in html
+
+
+def test_the_app_refuses_to_serve_an_out_of_date_schema(tmp_path):
+    app = create_app({"SECRET_KEY": "x" * 40, "TESTING": True}, instance_path=str(tmp_path))
+    r = app.test_client().get("/login")
+    assert r.status_code == 503
+    assert "flask --app ballot_app db upgrade" in r.get_data(as_text=True)
+    assert date.today()  # the page needs no login and no database

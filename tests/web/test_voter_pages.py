@@ -1,0 +1,175 @@
+"""What a voter meets: the ballot page, review, receipt, and every refusal with its status."""
+
+import re
+
+from ballot_app.domain.meeting_state import MeetingState
+from ballot_app.extensions import db
+from ballot_app.models import Ballot
+
+from .. import factories
+
+
+def test_ballot_page_has_radio_groups_with_choice_codes_in_meeting_order(app, client):
+    m = factories.meeting(app, members=3)
+    value = factories.slip_values(app, m, "B")[0]
+    r = client.get(f"/v/{value}")
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    names = re.findall(r'type="radio" id="[^"]+" name="([^"]+)"', html)
+    fields = list(dict.fromkeys(names))
+    assert fields == [f"f5_{i}" for i in factories.evaluee_ids(m)] + ["f6_duty", "f6_activity"]
+    assert re.findall(r'name="f6_duty" value="(\w+)"', html) == [
+        "good",
+        "fairly_good",
+        "average",
+        "poor",
+    ]
+    assert "综合测评表（B）" in html and html.index("甲一") < html.index("乙二") < html.index(
+        "丙三"
+    )
+    assert r.headers["Cache-Control"] == "no-store"
+    assert r.headers["Referrer-Policy"] == "no-referrer"
+    assert 'lang="zh-CN"' in html
+
+
+def test_review_lists_every_answer_and_asks_about_empty_rows(app, client):
+    m = factories.meeting(app, members=3)
+    value = factories.slip_values(app, m)[0]
+    data = {"slip": value, **factories.form_for(m, activity=None)}
+    html = client.post("/v/review", data=data).get_data(as_text=True)
+    assert "请核对您的选择" in html
+    assert html.count("未填（弃权）") == 1
+    assert "1 项未填，确定提交吗？" in html
+    assert 'name="confirm_empty" value="1"' in html
+
+
+def test_submit_without_confirming_empty_rows_shows_the_question_and_keeps_choices(app, client):
+    m = factories.meeting(app, members=3)
+    value = factories.slip_values(app, m)[0]
+    data = {"slip": value, **factories.form_for(m, duty=None)}
+    r = client.post("/v/submit", data=data)
+    assert r.status_code == 409
+    html = r.get_data(as_text=True)
+    assert "1 项未填，确定提交吗？" in html
+    assert html.count('value="excellent"') == 3  # the three form 5 choices travel on
+    assert db.session.query(Ballot).count() == 0
+
+
+def test_going_back_from_review_keeps_every_choice(app, client):
+    m = factories.meeting(app, members=3)
+    value = factories.slip_values(app, m)[0]
+    data = {"slip": value, **factories.form_for(m, form5="basically_competent", comment="好建议")}
+    html = client.post("/v/edit", data=data).get_data(as_text=True)
+    assert html.count('value="basically_competent" checked') == 3
+    assert "好建议</textarea>" in html
+
+
+def test_a_full_vote_ends_on_a_receipt_with_a_tracker_code(app, client, actions):
+    m = factories.meeting(app)
+    value = factories.slip_values(app, m)[0]
+    r = actions.vote(m, value)
+    assert r.status_code == 303
+    receipt = client.get(r.headers["Location"])
+    html = receipt.get_data(as_text=True)
+    assert receipt.status_code == 200
+    assert re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}", html)
+    assert "优秀" not in html  # the receipt shows no choice
+    assert receipt.headers["Cache-Control"] == "no-store"
+
+
+def test_a_used_slip_shows_this_browsers_receipt_again(app, client, actions):
+    m = factories.meeting(app)
+    value = factories.slip_values(app, m)[0]
+    receipt_url = actions.vote(m, value).headers["Location"]
+    again = client.get(f"/v/{value}")
+    assert again.status_code == 303 and again.headers["Location"] == receipt_url
+    resubmit = client.post("/v/submit", data={"slip": value, **factories.form_for(m)})
+    assert resubmit.status_code == 303 and resubmit.headers["Location"] == receipt_url
+
+
+def test_a_used_slip_in_another_browser_is_refused_with_409(app, actions):
+    m = factories.meeting(app)
+    value = factories.slip_values(app, m)[0]
+    actions.vote(m, value)
+    other = app.test_client()
+    r = other.get(f"/v/{value}")
+    assert r.status_code == 409
+    assert "码已使用" in r.get_data(as_text=True)
+    r = other.post("/v/submit", data={"slip": value, **factories.form_for(m)})
+    assert r.status_code == 409
+    assert db.session.query(Ballot).count() == 1
+
+
+def test_forged_and_unknown_slips_are_404(app, client):
+    m = factories.meeting(app)
+    value = factories.slip_values(app, m)[0]
+    for bad in (value[:-3] + "abc", "1.A.nosuchsecret.sig", "x"):
+        r = client.get(f"/v/{bad}")
+        assert r.status_code == 404
+        assert "码无效" in r.get_data(as_text=True)
+    r = client.post("/v", data={"code": "0000-0000-000"})
+    assert r.status_code == 404
+    assert 'value="0000-0000-000"' in r.get_data(as_text=True)  # what was typed stays
+
+
+def test_not_started_and_ended_are_403_and_a_not_started_post_keeps_choices(app, client):
+    draft = factories.meeting(app, state=MeetingState.DRAFT)
+    value = factories.slip_values(app, draft)[0]
+    r = client.get(f"/v/{value}")
+    assert r.status_code == 403 and "尚未开始" in r.get_data(as_text=True)
+    r = client.post(
+        "/v/submit", data={"slip": value, **factories.form_for(draft, form5="competent")}
+    )
+    assert r.status_code == 403
+    html = r.get_data(as_text=True)
+    assert html.count('value="competent"') == 3 and 'action="/v/review"' in html
+    closed = factories.meeting(app, state=MeetingState.CLOSED, unit_name="闭镇")
+    r = client.get(f"/v/{factories.slip_values(app, closed)[0]}")
+    assert r.status_code == 403 and "已结束" in r.get_data(as_text=True)
+
+
+def test_a_slip_posted_to_another_meetings_form_is_403(app, client):
+    m = factories.meeting(app)
+    other = factories.meeting(app, unit_name="邻镇")
+    value = factories.slip_values(app, m)[0]
+    data = {"slip": value, **factories.form_for(m), "meeting": str(other.id)}
+    r = client.post("/v/review", data=data)
+    assert r.status_code == 403 and "不属于本次会议" in r.get_data(as_text=True)
+    code = factories.manual_codes(app, m)[0]
+    r = client.post("/v", data={"code": code, "m": str(other.id)})
+    assert r.status_code == 403
+
+
+def test_the_manual_code_opens_the_ballot_without_putting_the_slip_in_the_address(app, client):
+    m = factories.meeting(app)
+    code = factories.manual_codes(app, m)[0]
+    r = client.post("/v", data={"code": code.lower()})
+    assert r.status_code == 200
+    assert "检查并提交" in r.get_data(as_text=True)
+
+
+def test_guessing_codes_is_slowed_per_browser_session(app, client):
+    app.config["CODE_TRIES_PER_SESSION"] = 3
+    statuses = [client.post("/v", data={"code": f"{i}"}).status_code for i in range(5)]
+    assert statuses == [404, 404, 404, 429, 429]
+    assert app.test_client().post("/v", data={"code": "1"}).status_code == 404  # other phone
+
+
+def test_an_invalid_post_reshows_the_ballot_with_errors_and_choices(app, client):
+    m = factories.meeting(app, members=3)
+    value = factories.slip_values(app, m)[0]
+    data = {"slip": value, **factories.form_for(m), "comment": "长" * 501}
+    r = client.post("/v/review", data=data)
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "最多 500 字" in html and html.count('value="excellent" checked') == 3
+
+
+def test_the_test_qr_page_says_the_connection_works(app, client, actions):
+    m = factories.meeting(app)
+    actions.login_as(factories.user())
+    html = client.get(f"/print/{m.id}/test-qr").get_data(as_text=True)
+    url = re.search(r"https://ceping.example.org(/v/check/[^<\"]+)", html).group(1)
+    r = app.test_client().get(url)
+    assert r.status_code == 200 and "连接正常" in r.get_data(as_text=True)
+    assert app.test_client().get("/v/check/forged").status_code == 404
