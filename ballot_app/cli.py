@@ -47,9 +47,13 @@ def _base_url() -> str:
 @click.command("demo")
 @with_appcontext
 @click.option("--password", help="Use this password for the demo accounts (default: random).")
-def demo_command(password: str | None) -> None:
+@click.option("--if-empty", is_flag=True, help="Do nothing (exit 0) when the database has data.")
+def demo_command(password: str | None, if_empty: bool) -> None:
     """Fill an empty database with a fictional district and one open meeting."""
     _require_schema()
+    if if_empty and not demo.is_empty():
+        click.echo("数据库里已有数据，不再装入演示数据。(Database not empty: demo skipped.)")
+        return
     try:
         info = demo.load_demo(_keys(), _base_url(), password=password)
     except ServiceError as e:

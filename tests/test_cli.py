@@ -53,3 +53,9 @@ def test_commands_refuse_an_out_of_date_schema_naming_the_upgrade_command(tmp_pa
     result = app.test_cli_runner().invoke(args=["tally", "1"])
     assert result.exit_code != 0
     assert "flask --app ballot_app db upgrade" in result.output
+
+
+def test_demo_if_empty_leaves_a_filled_database_alone(app, runner):
+    assert runner.invoke(args=["demo", "--if-empty"]).exit_code == 0
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert again.exit_code == 0 and "不再装入" in again.output
