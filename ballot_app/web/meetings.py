@@ -26,7 +26,7 @@ from .forms import (
     show_errors,
 )
 from .guards import EVERYONE, MANAGERS, keys, role_required, with_meeting
-from .public_url import public_base_url
+from .public_url import is_loopback, public_base_url
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 Page = BaseResponse | str | tuple[str, int]
@@ -80,6 +80,7 @@ def _show(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, in
             batches=slips.batches(meeting),
             open_blockers=blockers(Transition.OPEN, facts) if meeting.state == "draft" else [],
             public_url=public_base_url(),
+            public_url_is_loopback=is_loopback(public_base_url()),
             action=ActionForm(),
             settings=forms.get("settings") or _settings_form(meeting),
             slips_form=forms.get("slips_form") or SlipsForm(),
