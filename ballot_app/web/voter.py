@@ -141,30 +141,35 @@ def _read(slip: voting.OpenSlip) -> Packet:
     return read_packet(slip.spec, request.form.getlist)
 
 
-@bp.post("/edit")
-def edit() -> Response | tuple[str, int]:
-    """Back from the review (or a reload): the ballot with the posted choices filled in."""
+Page = Response | tuple[str, int]
+
+
+def _open_posted() -> voting.OpenSlip | Page:
+    """The slip a voter's post carries, or the page that refuses it."""
     value, meeting_id = _posted()
     try:
-        slip = voting.open_slip(keys(), value, meeting_id=meeting_id)
+        return voting.open_slip(keys(), value, meeting_id=meeting_id)
     except SlipUsed as e:
         return _used(e, value)
     except SlipRefused as e:
         return _refusal(e)
-    packet = _read(slip)
-    return _page("ballot.html", slip=slip, packet=packet, errors={})
+
+
+@bp.post("/edit")
+def edit() -> Page:
+    """Back from the review (or a reload): the ballot with the posted choices filled in."""
+    slip = _open_posted()
+    if not isinstance(slip, voting.OpenSlip):
+        return slip
+    return _page("ballot.html", slip=slip, packet=_read(slip), errors={})
 
 
 @bp.post("/review")
-def review() -> Response | tuple[str, int]:
+def review() -> Page:
     """Every answer on one page before the final submit (SPEC rule 5)."""
-    value, meeting_id = _posted()
-    try:
-        slip = voting.open_slip(keys(), value, meeting_id=meeting_id)
-    except SlipUsed as e:
-        return _used(e, value)
-    except SlipRefused as e:
-        return _refusal(e)
+    slip = _open_posted()
+    if not isinstance(slip, voting.OpenSlip):
+        return slip
     packet = _read(slip)
     if packet.errors:
         return _page("ballot.html", 400, slip=slip, packet=packet, errors=packet.errors)
