@@ -23,6 +23,7 @@ from ..models import Evaluee, Meeting, Token, Unit, User
 from ..signing import Keys
 from .audit import record_event
 from .errors import Forbidden, InvalidInput, NotFound, StateBlocked
+from .ordering import move_one_place
 from .slips import add_slips
 
 
@@ -113,16 +114,12 @@ def move_evaluee(user: User, meeting: Meeting, evaluee_id: int, step: int) -> No
     """Move an evaluee one place up or down in form 5's order."""
     begin_write()
     _check_setup(meeting)
-    evaluees = list(meeting.evaluees)
+    evaluees = meeting.evaluees
     i = next((k for k, e in enumerate(evaluees) if e.id == evaluee_id), None)
     if i is None:
         raise NotFound("找不到这位测评对象，请刷新页面。")
-    j = i + step
-    if 0 <= j < len(evaluees):
-        evaluees[i], evaluees[j] = evaluees[j], evaluees[i]
-        for position, e in enumerate(evaluees, start=1):
-            e.position = position
-        record_event(user, meeting, "evaluee.move", evaluees[j].name)
+    if move_one_place(evaluees, i, step):
+        record_event(user, meeting, "evaluee.move", evaluees[i].name)
     db.session.commit()
 
 
@@ -215,14 +212,6 @@ def meeting_facts(
         reason=reason,
         counters=counters,
     )
-
-
-TRANSITION_ACTIONS = {
-    Transition.OPEN: "开启投票箱",
-    Transition.CLOSE: "关闭投票箱",
-    Transition.REOPEN: "重新开启投票箱",
-    Transition.CERTIFY: "确认结果",
-}
 
 
 def transition(user: User, meeting: Meeting, step: Transition, *, reason: str = "") -> None:

@@ -24,7 +24,7 @@ from ..domain.tally import (
     tally,
 )
 from ..extensions import db
-from ..models import Ballot, Comment, Form5Mark, Form6Mark, Meeting, Receipt, Token
+from ..models import Ballot, Comment, Form5Mark, Form6Mark, Meeting, Token
 
 
 @dataclass(frozen=True)
@@ -114,22 +114,15 @@ def _form_ballots(meeting_id: int) -> tuple[dict[Category, FormBallots], FormBal
 def counted_marks(meeting: Meeting) -> tuple[CountedMarks, int]:
     """The box's aggregates for the tally, and the number of ballots returned."""
     marks: dict[tuple[int, str, str, str], int] = {}
-    q5 = (
-        select(Ballot.category, Form5Mark.evaluee_id, Form5Mark.mark, func.count())
-        .join(Ballot, Ballot.id == Form5Mark.ballot_id)
-        .where(Ballot.meeting_id == meeting.id)
-        .group_by(Ballot.category, Form5Mark.evaluee_id, Form5Mark.mark)
-    )
-    for category, evaluee_id, mark, n in db.session.execute(q5):
-        marks[(5, category.value, str(evaluee_id), mark)] = n
-    q6 = (
-        select(Ballot.category, Form6Mark.item, Form6Mark.mark, func.count())
-        .join(Ballot, Ballot.id == Form6Mark.ballot_id)
-        .where(Ballot.meeting_id == meeting.id)
-        .group_by(Ballot.category, Form6Mark.item, Form6Mark.mark)
-    )
-    for category, item, mark, n in db.session.execute(q6):
-        marks[(6, category.value, item, mark)] = n
+    for form, table, key in ((5, Form5Mark, Form5Mark.evaluee_id), (6, Form6Mark, Form6Mark.item)):
+        query = (
+            select(Ballot.category, key, table.mark, func.count())
+            .join(Ballot, Ballot.id == table.ballot_id)
+            .where(Ballot.meeting_id == meeting.id)
+            .group_by(Ballot.category, key, table.mark)
+        )
+        for category, row_key, mark, n in db.session.execute(query):
+            marks[(form, category.value, str(row_key), mark)] = n
     comments = db.session.scalar(
         select(func.count()).select_from(Comment).where(Comment.meeting_id == meeting.id)
     )
@@ -166,10 +159,4 @@ def meeting_results(meeting: Meeting) -> MeetingResults:
 def comments(meeting: Meeting) -> list[str]:
     """The meeting's form 6 comments, in random order (SPEC: shown in random order)."""
     query = select(Comment.body).where(Comment.meeting_id == meeting.id).order_by(func.random())
-    return list(db.session.scalars(query))
-
-
-def tracker_codes(meeting: Meeting) -> list[str]:
-    """The meeting's receipt codes, sorted by the code itself (random, so no order leaks)."""
-    query = select(Receipt.code).where(Receipt.meeting_id == meeting.id).order_by(Receipt.code)
     return list(db.session.scalars(query))

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import Campaign, Member, Unit, User
 from .audit import record_event
 from .errors import Forbidden, InvalidInput, NotFound
+from .ordering import move_one_place
 
 UNIT_KINDS = {"township": "乡镇", "department": "区直单位"}
 
@@ -152,13 +153,8 @@ def update_member(user: User, member: Member, data: MemberInput) -> None:
 def move_member(user: User, member: Member, step: int) -> None:
     """Move a member one place up (step -1) or down (+1) in the roster order."""
     begin_write()
-    members = list(member.unit.members)
-    i = members.index(member)
-    j = i + step
-    if 0 <= j < len(members):
-        members[i], members[j] = members[j], members[i]
-        for position, m in enumerate(members, start=1):
-            m.position = position
+    members = member.unit.members
+    move_one_place(members, members.index(member), step)
     db.session.commit()
 
 
