@@ -9,15 +9,13 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from .database import schema_problem
 from .domain.roles import Role
 from .extensions import db
-from .models import Group, Meeting
+from .models import Meeting
 from .services import accounts, demo, results, slips
 from .services.errors import ServiceError
-from .services.roster import current_campaign
 from .signing import Keys, keys_for
 
 LOCAL_BASE_URL = "http://127.0.0.1:5000"
@@ -110,19 +108,9 @@ def create_user_command(name: str, role: str, group_name: str | None, display_na
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    group = None
-    if group_name:
-        campaign = current_campaign()
-        group = db.session.scalar(
-            select(Group).where(Group.campaign_id == campaign.id, Group.name == group_name)
-        )
-        if group is None:
-            group = Group(campaign_id=campaign.id, name=group_name)
-            db.session.add(group)
-            db.session.flush()
     try:
         user = accounts.create_user(
-            name, password, Role(role), display_name=display_name, group=group
+            name, password, Role(role), display_name=display_name, group_name=group_name
         )
     except ServiceError as e:
         raise click.ClickException(e.message) from e

@@ -41,7 +41,7 @@ def user(role: Role = Role.ORGANIZER, name: str | None = None, grp: Group | None
     name = name or f"{role.value}{db.session.query(User).count() + 1}"
     if grp is None and role != Role.ADMIN:
         grp = group()
-    return accounts.create_user(name, PASSWORD, role, group=grp)
+    return accounts.create_user(name, PASSWORD, role, group_name=grp.name if grp else None)
 
 
 def unit(owner: User | None = None, members: int = 3, name: str = "测试镇") -> Unit:

@@ -4,7 +4,11 @@ import csv
 import io
 import json
 
+from sqlalchemy import select
+
 from ballot_app import create_app
+from ballot_app.extensions import db
+from ballot_app.models import Group
 from ballot_app.services import accounts
 
 from . import factories
@@ -44,8 +48,11 @@ def test_create_user_reads_the_password_from_stdin(app, runner):
     assert result.exit_code == 0, result.output
     user = accounts.authenticate("teller1", "a long password")
     assert user is not None and user.role == "teller" and user.group.name == "第三考核组"
-    short = runner.invoke(args=["create-user", "x", "--role", "admin"], input="short\n")
+    short = runner.invoke(
+        args=["create-user", "x", "--role", "teller", "--group", "第四考核组"], input="short\n"
+    )
     assert short.exit_code != 0 and "至少 8 位" in short.output
+    assert db.session.scalar(select(Group).where(Group.name == "第四考核组")) is None
 
 
 def test_commands_refuse_an_out_of_date_schema_naming_the_upgrade_command(tmp_path):

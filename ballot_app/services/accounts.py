@@ -8,8 +8,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..database import begin_write
 from ..domain.roles import Role
 from ..extensions import db
-from ..models import Group, User
+from ..models import User
 from .errors import InvalidInput
+from .roster import group_named
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -20,9 +21,9 @@ def create_user(
     role: Role,
     *,
     display_name: str = "",
-    group: Group | None = None,
+    group_name: str | None = None,
 ) -> User:
-    """Create an account with a scrypt-hashed password."""
+    """Create an account with a scrypt-hashed password, in the named group (made if new)."""
     begin_write()
     username = username.strip()
     if not username:
@@ -31,6 +32,7 @@ def create_user(
         raise InvalidInput(f"密码至少 {MIN_PASSWORD_LENGTH} 位，请换一个更长的密码。")
     if db.session.scalar(select(User).where(User.username == username)):
         raise InvalidInput(f"用户名「{username}」已经存在，请换一个。")
+    group = group_named(group_name) if group_name else None
     user = User(
         username=username,
         display_name=display_name or username,

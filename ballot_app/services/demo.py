@@ -71,7 +71,11 @@ def load_demo(keys: Keys, base_url: str, *, password: str | None = None) -> Demo
     organizer_password = password or secrets.token_urlsafe(9)
     admin = create_user("admin", admin_password, Role.ADMIN, display_name="区委组织部（演示）")
     organizer = create_user(
-        "kaohe1", organizer_password, Role.ORGANIZER, display_name="第一考核组", group=group
+        "kaohe1",
+        organizer_password,
+        Role.ORGANIZER,
+        display_name="第一考核组",
+        group_name=group.name,
     )
     unit = create_unit(organizer, DEMO_UNIT, "township", "中共青禾镇委员会")
     for line in DEMO_ROSTER:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ..database import begin_write
 from ..domain.roles import Role, may_see_unit
 from ..extensions import db
-from ..models import Campaign, Member, Unit, User
+from ..models import Campaign, Group, Member, Unit, User
 from .audit import record_event
 from .errors import Forbidden, InvalidInput, NotFound
 from .ordering import move_one_place
@@ -42,6 +42,19 @@ def current_campaign(today: date | None = None) -> Campaign:
         db.session.add(campaign)
         db.session.flush()
     return campaign
+
+
+def group_named(name: str) -> Group:
+    """This campaign's inspection group of that name, added to the transaction if new."""
+    campaign = current_campaign()
+    group = db.session.scalar(
+        select(Group).where(Group.campaign_id == campaign.id, Group.name == name)
+    )
+    if group is None:
+        group = Group(campaign_id=campaign.id, name=name)
+        db.session.add(group)
+        db.session.flush()
+    return group
 
 
 def visible_units(user: User) -> list[Unit]:
