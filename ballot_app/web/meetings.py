@@ -72,6 +72,7 @@ def _settings_form(meeting: Meeting) -> SettingsForm:
 
 def _show(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, int]:
     facts = meetings.meeting_facts(current_user, meeting)
+    public_url = public_base_url()
     return (
         render_template(
             "meetings/show.html",
@@ -79,8 +80,8 @@ def _show(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, in
             stats=results.token_stats(meeting.id),
             batches=slips.batches(meeting),
             open_blockers=blockers(Transition.OPEN, facts) if meeting.state == "draft" else [],
-            public_url=public_base_url(),
-            public_url_is_loopback=is_loopback(public_base_url()),
+            public_url=public_url,
+            public_url_is_loopback=is_loopback(public_url),
             action=ActionForm(),
             settings=forms.get("settings") or _settings_form(meeting),
             slips_form=forms.get("slips_form") or SlipsForm(),

@@ -18,10 +18,14 @@ Page = Response | str | tuple[str, int]
 
 @bp.get("/")
 @role_required(*EVERYONE)
-def index() -> str:
+def index() -> Page:
+    return _index_page(UnitForm())
+
+
+def _index_page(form: UnitForm, status: int = 200) -> Page:
     units = roster.visible_units(current_user)
     meetings = {u.id: unit_meetings(u) for u in units}
-    return render_template("units/index.html", units=units, meetings=meetings, form=UnitForm())
+    return render_template("units/index.html", units=units, meetings=meetings, form=form), status
 
 
 @bp.post("/units")
@@ -41,9 +45,7 @@ def create() -> Page:
         else:
             flash(f"已添加单位「{unit.name}」。下一步：加入班子成员。", "success")
             return redirect(url_for("units.show", unit_id=unit.id))
-    units = roster.visible_units(current_user)
-    meetings = {u.id: unit_meetings(u) for u in units}
-    return render_template("units/index.html", units=units, meetings=meetings, form=form), 400
+    return _index_page(form, 400)
 
 
 def _unit_page(unit_id: int, member_form: MemberForm | None = None, status: int = 200) -> Page:

@@ -199,8 +199,9 @@ def submit() -> Response | tuple[str, int]:
         return _page("ballot.html", 400, slip=slip, packet=packet, errors=e.fields)
     url = _receipt_url(slip.meeting.id, code)
     response = redirect(url, 303)
-    kept = [r for r in _receipts() if r[0] != _fingerprint(value)][-4:]
-    kept.append([_fingerprint(value), url])
+    fingerprint = _fingerprint(value)
+    kept = [r for r in _receipts() if r[0] != fingerprint][-4:]
+    kept.append([fingerprint, url])
     response.set_cookie(
         RECEIPT_COOKIE,
         keys().serializer("receipt-cookie").dumps(kept),
