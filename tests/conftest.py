@@ -1,8 +1,12 @@
-"""Fixtures: an app on a fresh migrated database per test, a client, and an actions helper."""
+"""Fixtures: an app on a fresh migrated database per test, a client, and an actions helper.
+
+The suite runs on SQLite by default. With TEST_DATABASE_URL set to a PostgreSQL server
+(`.ci/run` starts a throwaway one), every test runs there instead: the migrations build a
+template database once and each test gets a clone of it.
+"""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,40 +18,52 @@ from flask.testing import FlaskClient
 from ballot_app import create_app
 from ballot_app.extensions import db
 
-from . import factories
+from . import databases, factories
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
-def _config(instance: Path) -> dict[str, Any]:
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database: {databases.describe()}"
+
+
+def _config(database_uri: str) -> dict[str, Any]:
     return {
         "TESTING": True,
         "SECRET_KEY": SECRET,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'ballot.sqlite3'}",
+        "SQLALCHEMY_DATABASE_URI": database_uri,
         "PUBLIC_BASE_URL": "https://ceping.example.org",
         "WTF_CSRF_ENABLED": False,
     }
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[databases.Template]:
     """One database built by the migrations; each test gets a copy."""
     instance = tmp_path_factory.mktemp("template")
-    app = create_app(_config(instance), instance_path=str(instance))
+    template = databases.Template.create(instance)
+    app = create_app(_config(template.uri), instance_path=str(instance))
     from flask_migrate import upgrade
 
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    return instance / "ballot.sqlite3"
+    yield template
+    template.drop()
 
 
 @pytest.fixture
-def app(template_db: Path, tmp_path: Path) -> Iterator[Flask]:
+def database_uri(template_db: databases.Template, tmp_path: Path) -> Iterator[str]:
+    """A fresh copy of the migrated database, deleted after the test."""
+    with template_db.copy(tmp_path) as uri:
+        yield uri
+
+
+@pytest.fixture
+def app(database_uri: str, tmp_path: Path) -> Iterator[Flask]:
     instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copy(template_db, instance / "ballot.sqlite3")
-    app = create_app(_config(instance), instance_path=str(instance))
+    instance.mkdir(exist_ok=True)
+    app = create_app(_config(database_uri), instance_path=str(instance))
     with app.app_context():
         yield app
         db.session.remove()

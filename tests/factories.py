@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ballot_app.domain.meeting_state import MeetingState, Transition
 from ballot_app.domain.roles import Role
@@ -160,3 +160,12 @@ class Actions:
         empty = re.search(r'name="confirm_empty" value="(\d+)"', review.get_data(as_text=True))
         data["confirm_empty"] = empty.group(1) if empty else "0"
         return self.client.post("/v/submit", data=data)
+
+
+def dump_database() -> str:
+    """Every row of every table as text, on either engine (a stand-in for a backup)."""
+    lines = []
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(text(f'SELECT * FROM "{table.name}"')).all()
+        lines.extend(f"{table.name}: {tuple(row)}" for row in rows)
+    return "\n".join(lines)

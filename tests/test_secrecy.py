@@ -1,12 +1,15 @@
 """SPEC "Secrecy": no link from a ballot to a token, a person, a time or an address."""
 
+from pathlib import Path
+
 from sqlalchemy import inspect, select, text
 
+from ballot_app.domain.meeting_state import Transition
 from ballot_app.extensions import db
-from ballot_app.models import Ballot, Comment, Receipt
-from ballot_app.services import results
+from ballot_app.models import Ballot, Comment, Receipt, User
+from ballot_app.services import meetings, results
 
-from . import factories
+from . import databases, factories
 
 BALLOT_TABLES = ("ballot", "form5_mark", "form6_mark", "comment", "receipt")
 
@@ -27,25 +30,66 @@ def test_ballot_tables_hold_no_token_person_time_or_client_column(app):
     assert {fk["referred_table"] for fk in insp.get_foreign_keys("receipt")} == {"meeting"}
 
 
-def test_ballot_tables_have_no_rowid_so_storage_order_follows_random_keys(app):
-    sql = dict(
-        db.session.execute(text("SELECT name, sql FROM sqlite_master WHERE type='table'")).all()
-    )
-    for table in BALLOT_TABLES:
-        assert "WITHOUT ROWID" in sql[table]
+def _storage_order(table: str, key: str) -> list[str]:
+    """Keys in the order the engine stores the rows (SQLite: key order of WITHOUT ROWID)."""
+    order = " ORDER BY ctid" if databases.is_postgres() else ""
+    return [str(k) for k in db.session.scalars(text(f"SELECT {key} FROM {table}{order}"))]
 
 
-def test_ballot_comment_and_receipt_keys_are_random_not_sequential(app):
+def _write_stamps(table: str, where: str = "") -> set[str]:
+    """PostgreSQL: the transactions that wrote the rows (xmin). SQLite keeps none per row."""
+    if not databases.is_postgres():
+        return set()
+    return {str(x) for x in db.session.scalars(text(f"SELECT xmin::text FROM {table} {where}"))}
+
+
+def _cast_nine(app):  # type: ignore[no-untyped-def]
     m = factories.meeting(app, a=3, b=6)
     for value in factories.slip_values(app, m):
         factories.cast(app, m, value, comment="意见")
+    return m
+
+
+def test_ballot_comment_and_receipt_keys_are_random_not_sequential(app):
+    _cast_nine(app)
     for _model, key in ((Ballot, Ballot.id), (Comment, Comment.id), (Receipt, Receipt.code)):
         keys = list(db.session.scalars(select(key)))
         assert len(set(keys)) == len(keys) == 9
         assert not all(k.isdigit() for k in keys)
-    # Storage order is key order, which is random: unrelated to the order of casting.
-    stored = list(db.session.scalars(text("SELECT id FROM ballot")))
-    assert stored == sorted(stored)
+
+
+def test_once_the_box_closes_storage_order_follows_random_keys(app):
+    m = _cast_nine(app)
+    meetings.transition(db.session.get(User, m.created_by_id), m, Transition.CLOSE)
+    db.session.commit()
+    for table, key in (("ballot", "id"), ("comment", "id"), ("receipt", "code")):
+        stored = _storage_order(table, key)
+        assert len(stored) == 9 and stored == sorted(stored), table
+    if not databases.is_postgres():
+        sql = dict(
+            db.session.execute(text("SELECT name, sql FROM sqlite_master WHERE type='table'")).all()
+        )
+        assert all("WITHOUT ROWID" in sql[table] for table in BALLOT_TABLES)
+
+
+def test_once_the_box_closes_no_write_stamp_links_a_ballot_to_its_token_or_receipt(app):
+    m = _cast_nine(app)
+    meeting_rows = f"WHERE meeting_id = {m.id}"
+    if databases.is_postgres():
+        # While the box is open each ballot shares its transaction with its used token.
+        assert _write_stamps("ballot") & _write_stamps("token", meeting_rows)
+    meetings.transition(db.session.get(User, m.created_by_id), m, Transition.CLOSE)
+    db.session.commit()
+    if databases.is_postgres():
+        stamps = {t: _write_stamps(t) for t in ("ballot", "comment", "receipt", "form5_mark")}
+        stamps["token"] = _write_stamps("token", meeting_rows)
+        # One rewrite stamped them all alike: no stamp tells one ballot from another.
+        assert all(len(s) == 1 for s in stamps.values())
+        assert len(set.union(*stamps.values())) == 1
+    else:
+        # SQLite: the log that grouped each ballot's pages with its token's is emptied.
+        wal = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///") + "-wal"
+        assert Path(wal).stat().st_size == 0
 
 
 def test_a_token_row_records_use_but_no_time_of_use(app):

@@ -25,6 +25,7 @@ from .audit import record_event
 from .errors import Forbidden, InvalidInput, NotFound, StateBlocked
 from .ordering import move_one_place
 from .slips import add_slips
+from .unlinking import erase_casting_order
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,9 @@ def transition(user: User, meeting: Meeting, step: Transition, *, reason: str = 
     found = blockers(step, meeting_facts(user, meeting, reason=reason))
     if found:
         raise StateBlocked(found)
-    meeting.state = TRANSITIONS[step][1]
+    meeting.state = new_state = TRANSITIONS[step][1]
+    meeting_id = meeting.id
     record_event(user, meeting, f"meeting.{step.value}", reason.strip())
     db.session.commit()
+    if new_state == MeetingState.CLOSED:
+        erase_casting_order(meeting_id)
