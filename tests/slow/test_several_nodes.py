@@ -1,0 +1,79 @@
+"""Several app processes on several "nodes" (gunicorn servers) sharing one database."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from ballot_app.extensions import db
+from ballot_app.models import Ballot, Receipt
+
+from .. import factories, servers
+from ..conftest import SECRET
+
+SUBMITS = 40
+
+
+@pytest.fixture
+def two_nodes(app, database_uri, tmp_path):
+    """Two gunicorn servers, two workers each, on different ports, one database."""
+    log = tmp_path / "gunicorn.log"
+    with (
+        servers.gunicorn(database_uri, tmp_path / "node1", SECRET, log=log) as one,
+        servers.gunicorn(database_uri, tmp_path / "node2", SECRET, log=log) as two,
+    ):
+        yield (one, two), log
+
+
+@pytest.mark.slow
+def test_forty_submits_of_one_slip_across_two_nodes_store_one_ballot(app, two_nodes):
+    (one, two), log = two_nodes
+    m = factories.meeting(app, members=5)
+    value = factories.slip_values(app, m)[0]
+    data = {"slip": value, **factories.form_for(m), "confirm_empty": "0"}
+    db.session.remove()
+    start = threading.Barrier(SUBMITS, timeout=30)
+
+    def submit(i: int) -> tuple[int, str]:
+        base = (one, two)[i % 2]
+        with requests.Session() as s:
+            start.wait()
+            r = s.post(f"{base}/v/submit", data=data, allow_redirects=False, timeout=60)
+            return r.status_code, r.text
+
+    with ThreadPoolExecutor(SUBMITS) as pool:
+        answers = list(pool.map(submit, range(SUBMITS)))
+
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [303] + [409] * (SUBMITS - 1)
+    assert all("码已使用" in body for status, body in answers if status == 409)
+    assert db.session.query(Ballot).count() == 1
+    assert db.session.query(Receipt).count() == 1
+    assert sum(t.is_used for t in factories.tokens(m)) == 1
+
+    # Both nodes served submits, and their access logs hold no slip and no address.
+    logged = log.read_text()
+    assert logged.count("POST /v/submit") == SUBMITS
+    assert value.split(".")[2] not in logged and value not in logged
+    assert "127.0.0.1" not in logged.replace(f"{one}", "").replace(f"{two}", "")
+
+
+@pytest.mark.slow
+def test_a_phone_may_move_between_nodes_mid_ballot(app, two_nodes):
+    (one, two), log = two_nodes
+    m = factories.meeting(app)
+    value = factories.slip_values(app, m)[0]
+    db.session.remove()
+    data = {"slip": value, **factories.form_for(m), "confirm_empty": "0"}
+    with requests.Session() as phone:
+        assert phone.get(f"{one}/v/{value}", timeout=10).status_code == 200
+        assert "请核对您的选择" in phone.post(f"{two}/v/review", data=data, timeout=10).text
+        receipt = phone.post(f"{one}/v/submit", data=data, timeout=10)
+        assert "投票成功" in receipt.text
+        # The receipt cookie was set by node one; node two shows the same receipt.
+        again = phone.get(f"{two}/v/{value}", timeout=10)
+        assert again.url.endswith(receipt.url.removeprefix(one))
+    assert f"GET /v/{value}" not in log.read_text() and "GET /v/…" in log.read_text()
