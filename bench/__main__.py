@@ -1,0 +1,372 @@
+"""The benchmark: `python -m bench` (default N = 2000 phones at C = 200) or `--quick` (CI).
+
+For SQLite and for PostgreSQL it serves the app with gunicorn (the shipped gunicorn.conf.py)
+on 127.0.0.1 and replays phones; then the bare baseline app on the same server and database
+engine; then a race check, a burst, the tally of 10,000 ballots, a sheet of 1,000 slips and
+the ballot page's weight. It prints a table, then the budgets, and as its last line one JSON
+object with every figure. The exit status is 1 when a budget fails.
+
+PostgreSQL: --postgres-url names a server it may create databases on; without it, the
+benchmark starts a throwaway cluster with .ci/postgres and stops it afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from sqlalchemy import create_engine, make_url, text
+
+from . import baseline_app, ours
+from .cpu import tree_cpu_seconds
+from .load import LoadResult, Phone, race, run_load
+from .weight import ballot_page_weight
+
+ROOT = Path(__file__).resolve().parents[1]
+START_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Plan:
+    phones: int
+    concurrency: int
+    burst: int
+    burst_concurrency: int
+    races: int
+    tally_ballots: int
+    tally_evaluees: int
+    slips: int
+    time_limit: float
+
+
+DEFAULT = Plan(2000, 200, 1000, 200, 20, 10_000, 30, 1000, 240.0)
+QUICK = Plan(300, 50, 200, 100, 20, 10_000, 30, 1000, 40.0)
+
+BUDGETS = {
+    "ratio_min": 0.60,  # throughput ours / baseline, each database
+    "cpu_ratio_max": 2.0,  # server CPU per ballot, ours / baseline
+    "burst_flow_p99_s": 2.0,
+    "tally_ms": 100.0,
+    "slips_s": 5.0,
+    "page_gzip_bytes": 15 * 1024,
+    "page_raw_bytes": 50 * 1024,
+    "page_requests": 3,
+}
+
+
+# --- servers -----------------------------------------------------------------------------
+
+
+@contextmanager
+def gunicorn(app_target: str, extra_env: dict[str, str], log: Path) -> Iterator[tuple[str, int]]:
+    """gunicorn with the shipped configuration on a free loopback port: (base URL, pid)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, **extra_env, "BALLOT_BIND": f"127.0.0.1:{port}", "BALLOT_ACCESS_LOG": ""}
+    cmd = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app_target]
+    with log.open("ab") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn ({app_target}) did not start:\n{log.read_text()}")
+            try:
+                if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        yield base, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def postgres_server(url: str | None) -> Iterator[str]:
+    if url:
+        yield url
+        return
+    folder = tempfile.mkdtemp(prefix="ballot-bench-pg.")
+    started = subprocess.run(
+        [str(ROOT / ".ci/postgres"), "start", folder], capture_output=True, text=True, check=True
+    )
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([str(ROOT / ".ci/postgres"), "stop", folder], capture_output=True)
+
+
+def postmaster_pid(server_url: str) -> int | None:
+    engine = create_engine(server_url)
+    with engine.connect() as conn:
+        backend = conn.scalar(text("SELECT pg_backend_pid()"))
+    engine.dispose()
+    stat = Path(f"/proc/{backend}/stat")
+    if not stat.exists():
+        return None  # a server on another machine: its CPU is not ours to read
+    raw = stat.read_text()
+    return int(raw[raw.rindex(")") + 2 :].split()[1])
+
+
+@contextmanager
+def fresh_database(kind: str, server_url: str, folder: Path, name: str) -> Iterator[str]:
+    """A new empty database: a SQLite file in folder, or a database on the server."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / (name + '.sqlite3')}"
+        return
+    db_name = f"bench_{name}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{db_name}"'))
+    try:
+        yield make_url(server_url).set(database=db_name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# --- one database ------------------------------------------------------------------------
+
+
+def measured_load(
+    base: str, phones: list[Phone], plan: Plan, concurrency: int, pids: list[int]
+) -> tuple[LoadResult, float]:
+    """Run the load; return it with the servers' CPU seconds per accepted ballot."""
+    before = sum(tree_cpu_seconds(p) for p in pids)
+    result = run_load(base, phones, concurrency, plan.time_limit)
+    spent = sum(tree_cpu_seconds(p) for p in pids) - before
+    return result, spent / max(result.ballots, 1)
+
+
+def bench_database(kind: str, server_url: str, plan: Plan, work: Path) -> dict[str, Any]:
+    figures: dict[str, Any] = {"database": kind}
+    db_pid = postmaster_pid(server_url) if kind == "postgresql" else None
+    warm = 20
+    with ExitStack() as stack:
+        url = stack.enter_context(fresh_database(kind, server_url, work, "ours"))
+        instance = work / f"instance-{kind}"
+        app = ours.make_app(url, instance)
+        need = warm + plan.phones + plan.burst + plan.races
+        phones, _ = ours.prepare_phones(app, need + 1)
+        unused = phones.pop()  # its ballot page is weighed
+        warmup, main = phones[:warm], phones[warm : warm + plan.phones]
+        burst = phones[warm + plan.phones : warm + plan.phones + plan.burst]
+        racers = phones[warm + plan.phones + plan.burst :]
+        base, pid = stack.enter_context(
+            gunicorn("wsgi:app", ours.env(url, instance), work / f"ours-{kind}.log")
+        )
+        pids = [pid] + ([db_pid] if db_pid else [])
+        run_load(base, warmup, 10, plan.time_limit)
+        load, cpu = measured_load(base, main, plan, plan.concurrency, pids)
+        burst_load, _ = measured_load(base, burst, plan, plan.burst_concurrency, pids)
+        doubles, race_errors = race(base, racers, lambda: ours.count_ballots(app))
+        figures["ours"] = _load_figures(load, cpu)
+        figures["burst"] = _load_figures(burst_load, None)
+        figures["race"] = {"tries": len(racers), "double_ballots": doubles, "errors": race_errors}
+        figures["stored_ballots"] = ours.count_ballots(app)
+        if kind == "sqlite":
+            weight = ballot_page_weight(base, unused.ballot_path)
+            figures["page"] = weight.__dict__
+    with fresh_database(kind, server_url, work, "baseline") as url:
+        slips = [f"bench.{uuid.uuid4().hex}" for _ in range(warm + plan.phones)]
+        baseline_app.prepare(url, slips)
+        form = {k: v for k, v in main[0].form.items() if k != "slip"}
+        phones = [Phone(f"/v/{s}", {**form, "slip": s}) for s in slips]
+        with gunicorn(
+            "bench.baseline_app:app", {"BASELINE_DATABASE_URL": url}, work / f"base-{kind}.log"
+        ) as (base, pid):
+            pids = [pid] + ([db_pid] if db_pid else [])
+            run_load(base, phones[:warm], 10, plan.time_limit)
+            load, cpu = measured_load(base, phones[warm:], plan, plan.concurrency, pids)
+            figures["baseline"] = _load_figures(load, cpu)
+    figures["ratio"] = figures["ours"]["per_second"] / max(figures["baseline"]["per_second"], 1e-9)
+    figures["cpu_ratio"] = figures["ours"]["cpu_ms"] / max(figures["baseline"]["cpu_ms"], 1e-9)
+    with fresh_database(kind, server_url, work, "tally") as url:
+        app = ours.make_app(url, work / f"instance-tally-{kind}")
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            upgrade()
+        seconds = ours.tally_seconds(app, plan.tally_ballots, plan.tally_evaluees)
+        figures["tally_ms"] = round(seconds * 1000, 1)
+        if kind == "sqlite":
+            sheet_seconds, rendered = ours.slip_sheet_seconds(app, plan.slips)
+            figures["slips"] = {"count": rendered, "seconds": round(sheet_seconds, 2)}
+    return figures
+
+
+def _load_figures(load: LoadResult, cpu: float | None) -> dict[str, Any]:
+    figures = {
+        "ballots": load.ballots,
+        "errors": load.errors,
+        "seconds": round(load.seconds, 2),
+        "per_second": round(load.per_second, 1),
+        "submit_p50_ms": round(load.percentile("submit", 50) * 1000, 1),
+        "submit_p95_ms": round(load.percentile("submit", 95) * 1000, 1),
+        "submit_p99_ms": round(load.percentile("submit", 99) * 1000, 1),
+        "flow_p99_ms": round(load.percentile("flow", 99) * 1000, 1),
+        "error_samples": load.error_samples,
+    }
+    if cpu is not None:
+        figures["cpu_ms"] = round(cpu * 1000, 2)
+    return figures
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def verdicts(runs: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
+    """(budget, measured, holds) for every budget."""
+    b = BUDGETS
+    out: list[tuple[str, str, bool]] = []
+    for r in runs:
+        db = r["database"]
+        errors = r["ours"]["errors"] + r["burst"]["errors"] + r["race"]["errors"]
+        out.append((f"{db}: zero errors", str(errors), errors == 0))
+        doubles = r["race"]["double_ballots"]
+        out.append(
+            (f"{db}: zero double ballots ({r['race']['tries']} races)", str(doubles), doubles == 0)
+        )
+        out.append(
+            (
+                f"{db}: throughput ≥ 60 % of baseline",
+                f"{r['ratio']:.0%}",
+                r["ratio"] >= b["ratio_min"],
+            )
+        )
+        out.append(
+            (
+                f"{db}: CPU per ballot ≤ 2 × baseline",
+                f"{r['cpu_ratio']:.2f} ×",
+                r["cpu_ratio"] <= b["cpu_ratio_max"],
+            )
+        )
+        burst = r["burst"]
+        accepted = burst["errors"] == 0
+        p99 = burst["flow_p99_ms"] / 1000
+        out.append(
+            (
+                f"{db}: burst of {burst['ballots'] + burst['errors']} all accepted, flow p99 < 2 s",
+                f"{burst['ballots']} ok, p99 {p99:.2f} s",
+                accepted and p99 < b["burst_flow_p99_s"],
+            )
+        )
+        out.append(
+            (
+                f"{db}: tally of 10,000 ballots < 100 ms",
+                f"{r['tally_ms']} ms",
+                r["tally_ms"] < b["tally_ms"],
+            )
+        )
+        if "slips" in r:
+            s = r["slips"]
+            out.append(
+                (
+                    f"{s['count']} slips rendered < 5 s",
+                    f"{s['seconds']} s",
+                    s["seconds"] < b["slips_s"],
+                )
+            )
+        if "page" in r:
+            p = r["page"]
+            out.append(
+                (
+                    "ballot page ≤ 15 KB gzip, ≤ 50 KB raw, ≤ 3 requests",
+                    f"{p['gzip_bytes'] / 1024:.1f} KB gz, {p['raw_bytes'] / 1024:.1f} KB, {p['requests']} req",
+                    p["gzip_bytes"] <= b["page_gzip_bytes"]
+                    and p["raw_bytes"] <= b["page_raw_bytes"]
+                    and p["requests"] <= b["page_requests"],
+                )
+            )
+    return out
+
+
+def print_table(runs: list[dict[str, Any]], plan: Plan) -> None:
+    print(
+        f"\nballot_app benchmark: {plan.phones} phones at {plan.concurrency} concurrent, "
+        f"{os.cpu_count()} CPU cores, load generator on the same machine\n"
+    )
+    head = f"{'database':<11}{'server':<10}{'ballots/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+    head += f"{'flow p99':>10}{'errors':>8}{'CPU ms/ballot':>15}"
+    print(head)
+    print("-" * len(head))
+    for r in runs:
+        for who in ("ours", "baseline", "burst"):
+            f = r[who]
+            label = {"ours": "ballot_app", "baseline": "baseline", "burst": "burst"}[who]
+            cpu = f"{f['cpu_ms']:.2f}" if "cpu_ms" in f else "—"
+            print(
+                f"{r['database']:<11}{label:<10}{f['per_second']:>10.1f}{f['submit_p50_ms']:>9.1f}"
+                f"{f['submit_p95_ms']:>9.1f}{f['submit_p99_ms']:>9.1f}{f['flow_p99_ms']:>10.1f}"
+                f"{f['errors']:>8}{cpu:>15}"
+            )
+            for sample in f["error_samples"]:
+                print(f"    error: {sample}")
+        print(
+            f"{r['database']:<11}ratio ours/baseline: throughput {r['ratio']:.0%}, "
+            f"CPU per ballot {r['cpu_ratio']:.2f} ×; tally of {plan.tally_ballots} ballots × "
+            f"{plan.tally_evaluees} evaluees {r['tally_ms']} ms; races {r['race']}"
+        )
+    print("\nbudgets:")
+    for name, measured, holds in verdicts(runs):
+        print(f"  {'holds' if holds else 'FAILS':<6} {name}: {measured}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="CI size: about 40 s")
+    parser.add_argument("--phones", type=int, help="N distinct slips replayed (default 2000)")
+    parser.add_argument("--concurrency", type=int, help="C phones at a time (default 200)")
+    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL"))
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else DEFAULT
+    if args.phones or args.concurrency:
+        plan = Plan(
+            **{
+                **plan.__dict__,
+                "phones": args.phones or plan.phones,
+                "concurrency": args.concurrency or plan.concurrency,
+            }
+        )
+    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="ballot-bench.") as tmp, ExitStack() as stack:
+        server = ""
+        if "postgresql" in kinds:
+            raw = stack.enter_context(postgres_server(args.postgres_url))
+            from ballot_app.config import _normalise_database_url
+
+            server = _normalise_database_url(raw)
+        for kind in kinds:
+            runs.append(bench_database(kind, server, plan, Path(tmp)))
+    print_table(runs, plan)
+    results = verdicts(runs)
+    summary = {"plan": plan.__dict__, "runs": runs, "budgets": {n: ok for n, _, ok in results}}
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0 if all(ok for _, _, ok in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
