@@ -6,10 +6,11 @@ used, in the same transaction that stores the ballot under a random key.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from ..database import begin_write
 from ..domain.ballot_spec import BallotSpec, EvalueeLine, build_spec
@@ -49,14 +50,72 @@ WRONG_MEETING = (
 
 
 @dataclass(frozen=True)
+class UnitFace:
+    name: str
+    party_org_name: str
+
+
+@dataclass(frozen=True, eq=False)
+class MeetingFace:
+    """What a voter's pages show of a meeting; fixed once the box has opened.
+
+    Compared and hashed by identity, so pages may cache what they render from one."""
+
+    id: int
+    title: str
+    unit: UnitFace
+    specs: dict[Category, BallotSpec]
+
+
+@dataclass(frozen=True)
 class OpenSlip:
     """A slip that checked out: its meeting, table and the rows its ballot holds."""
 
     value: str  #: the signed value from the QR, carried in the form's POST body
     token_id: int
-    meeting: Meeting
+    meeting: MeetingFace
     category: Category
-    spec: BallotSpec
+
+    @property
+    def spec(self) -> BallotSpec:
+        return self.meeting.specs[self.category]
+
+
+# The voter path's statements, built once: Core on the tables, bound by parameters. A phone's
+# requests run them hundreds of times a minute, and building an ORM statement per request
+# cost more than the database did.
+_token, _meeting = Token.__table__, Meeting.__table__
+_SLIP = (
+    select(
+        _token.c.id,
+        _token.c.meeting_id,
+        _token.c.category,
+        _token.c.is_used,
+        _token.c.is_voided,
+        _meeting.c.state,
+    )
+    .join(_meeting, _meeting.c.id == _token.c.meeting_id)
+    .where(_token.c.secret_hash == bindparam("secret_hash"))
+)
+_USE_TOKEN = (
+    update(_token)
+    .where(
+        _token.c.id == bindparam("token"),
+        _token.c.is_used.is_(False),
+        _token.c.is_voided.is_(False),
+        _token.c.meeting_id.in_(
+            select(_meeting.c.id).where(
+                _meeting.c.id == bindparam("open_meeting"), _meeting.c.state == MeetingState.OPEN
+            )
+        ),
+    )
+    .values(is_used=True)
+)
+_INSERT_BALLOT = insert(Ballot.__table__)
+_INSERT_FORM5 = insert(Form5Mark.__table__)
+_INSERT_FORM6 = insert(Form6Mark.__table__)
+_INSERT_COMMENT = insert(Comment.__table__)
+_INSERT_RECEIPT = insert(Receipt.__table__)
 
 
 def spec_for(meeting: Meeting, category: Category) -> BallotSpec:
@@ -70,10 +129,38 @@ def spec_for(meeting: Meeting, category: Category) -> BallotSpec:
     )
 
 
-def _refuse_if_closed(meeting: Meeting) -> None:
-    if meeting.state == MeetingState.DRAFT:
+#: Faces of meetings past their draft, per process. Evaluees, forms and the secretary's name
+#: cannot change once the box opens, so a face is only re-read for the unit's name.
+FACE_SECONDS = 60.0
+_faces: dict[tuple[str, int], tuple[float, MeetingFace]] = {}
+
+
+def meeting_face(meeting_id: int) -> MeetingFace:
+    """The meeting as its voters see it, read once a minute at most per process."""
+    now = time.monotonic()
+    key = (str(db.engine.url), meeting_id)
+    cached = _faces.get(key)
+    if cached and now - cached[0] < FACE_SECONDS:
+        return cached[1]
+    meeting = db.session.get(Meeting, meeting_id)
+    assert meeting is not None
+    face = MeetingFace(
+        meeting.id,
+        meeting.title,
+        UnitFace(meeting.unit.name, meeting.unit.party_org_name),
+        {c: spec_for(meeting, c) for c in Category},
+    )
+    if meeting.state != MeetingState.DRAFT:
+        if len(_faces) > 256:
+            _faces.clear()
+        _faces[key] = (now, face)
+    return face
+
+
+def _refuse_if_closed(state: MeetingState) -> None:
+    if state == MeetingState.DRAFT:
         raise MeetingNotOpen(NOT_STARTED, started=False)
-    if meeting.state != MeetingState.OPEN:
+    if state != MeetingState.OPEN:
         raise MeetingNotOpen(ENDED, started=True)
 
 
@@ -84,19 +171,19 @@ def open_slip(keys: Keys, value: str, *, meeting_id: int | None = None) -> OpenS
         raise SlipInvalid(FORGED)
     if meeting_id is not None and read.meeting_id != meeting_id:
         raise SlipWrongMeeting(WRONG_MEETING)
-    token = db.session.scalar(
-        select(Token).where(Token.secret_hash == keys.hash_secret(read.secret))
+    row = (
+        db.session.connection()
+        .execute(_SLIP, {"secret_hash": keys.hash_secret(read.secret)})
+        .one_or_none()
     )
-    if token is None or token.meeting_id != read.meeting_id or token.category != read.category:
+    if row is None or row.meeting_id != read.meeting_id or row.category != read.category:
         raise SlipInvalid(FORGED)
-    if token.is_voided:
+    if row.is_voided:
         raise SlipInvalid(VOIDED)
-    if token.is_used:
+    if row.is_used:
         raise SlipUsed(USED)
-    meeting = db.session.get(Meeting, token.meeting_id)
-    assert meeting is not None
-    _refuse_if_closed(meeting)
-    return OpenSlip(value, token.id, meeting, token.category, spec_for(meeting, token.category))
+    _refuse_if_closed(row.state)
+    return OpenSlip(value, row.id, meeting_face(row.meeting_id), row.category)
 
 
 def value_for_code(keys: Keys, typed: str, *, meeting_id: int | None = None) -> str:
@@ -119,48 +206,57 @@ def read_ballot(slip: OpenSlip, getlist: Callable[[str], list[str]]) -> Packet:
 
 def _used_now(token_id: int, meeting_id: int) -> bool:
     """Mark the token used, if it is still unused, unvoided and its meeting open: one statement."""
-    open_meeting = select(Meeting.id).where(
-        Meeting.id == meeting_id, Meeting.state == MeetingState.OPEN
+    result = db.session.connection().execute(
+        _USE_TOKEN, {"token": token_id, "open_meeting": meeting_id}
     )
-    result = db.session.execute(
-        update(Token)
-        .where(
-            Token.id == token_id,
-            Token.is_used.is_(False),
-            Token.is_voided.is_(False),
-            Token.meeting_id.in_(open_meeting),
-        )
-        .values(is_used=True)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+    return result.rowcount == 1
 
 
 def store_packet(
     meeting_id: int, category: Category, spec: BallotSpec, packet: Packet, source: Source
 ) -> None:
-    """Add one ballot, its rows, its detached comment, to the current transaction."""
+    """Add one ballot, its rows, its detached comment, to the current transaction.
+
+    Plain INSERTs (one per table, the rows of a table in one executemany): the ORM's unit
+    of work cost more than the rest of a submit together.
+    """
     form5 = [packet.marks[r.field] for r in spec.form5]
     form6 = [packet.marks[r.field] for r in spec.form6]
-    ballot = Ballot(
-        id=ballot_key(),
-        meeting_id=meeting_id,
-        category=category,
-        source=source,
-        has_form5=bool(spec.form5),
-        has_form6=bool(spec.form6),
-        is_form5_void=bool(spec.form5) and is_void(form5),
-        is_form6_void=bool(spec.form6) and is_void(form6),
+    ballot_id = ballot_key()
+    conn = db.session.connection()
+    conn.execute(
+        _INSERT_BALLOT,
+        {
+            "id": ballot_id,
+            "meeting_id": meeting_id,
+            "category": category,
+            "source": source,
+            "has_form5": bool(spec.form5),
+            "has_form6": bool(spec.form6),
+            "is_form5_void": bool(spec.form5) and is_void(form5),
+            "is_form6_void": bool(spec.form6) and is_void(form6),
+        },
     )
-    ballot.form5_marks = [
-        Form5Mark(evaluee_id=int(r.key), mark=m) for r, m in zip(spec.form5, form5, strict=True)
-    ]
-    ballot.form6_marks = [
-        Form6Mark(item=r.key, mark=m) for r, m in zip(spec.form6, form6, strict=True)
-    ]
-    db.session.add(ballot)
+    if form5:
+        conn.execute(
+            _INSERT_FORM5,
+            [
+                {"ballot_id": ballot_id, "evaluee_id": int(r.key), "mark": m}
+                for r, m in zip(spec.form5, form5, strict=True)
+            ],
+        )
+    if form6:
+        conn.execute(
+            _INSERT_FORM6,
+            [
+                {"ballot_id": ballot_id, "item": r.key, "mark": m}
+                for r, m in zip(spec.form6, form6, strict=True)
+            ],
+        )
     if packet.comment:
-        db.session.add(Comment(id=ballot_key(), meeting_id=meeting_id, body=packet.comment))
+        conn.execute(
+            _INSERT_COMMENT, {"id": ballot_key(), "meeting_id": meeting_id, "body": packet.comment}
+        )
 
 
 def cast_ballot(slip: OpenSlip, packet: Packet, *, confirmed_empty: int | None) -> str:
@@ -183,11 +279,11 @@ def cast_ballot(slip: OpenSlip, packet: Packet, *, confirmed_empty: int | None) 
             raise SlipInvalid(VOIDED)
         if token.is_used:
             raise SlipUsed(USED)
-        _refuse_if_closed(meeting)
+        _refuse_if_closed(meeting.state)
         raise SlipUsed(USED)
     store_packet(meeting_id, slip.category, slip.spec, packet, Source.PHONE)
     code = tracker_code()
-    db.session.add(Receipt(code=code, meeting_id=meeting_id))
+    db.session.connection().execute(_INSERT_RECEIPT, {"code": code, "meeting_id": meeting_id})
     db.session.commit()
     return code
 

@@ -8,11 +8,22 @@ status, and a refused or failed post re-shows the choices it carried.
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    current_app,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from ..domain.choices import Category
 from ..domain.marks import Packet, count_empty, read_packet
 from ..services import voting
 from ..services.errors import (
@@ -29,6 +40,19 @@ from .guards import keys
 bp = Blueprint("voter", __name__, url_prefix="/v")
 RECEIPT_COOKIE = "ballot_receipts"
 RECEIPT_MAX_AGE = 3 * 24 * 3600
+
+
+@bp.app_template_global()
+def blank_rows(slip: voting.OpenSlip, form: int) -> Markup:
+    """A form's rows with nothing chosen: the same for every slip of a meeting and table."""
+    return _blank_rows(slip.meeting, slip.category, form)
+
+
+@lru_cache(maxsize=128)
+def _blank_rows(face: voting.MeetingFace, category: Category, form: int) -> Markup:
+    spec = face.specs[category]
+    macro = get_template_attribute("voter/_rows.html", "rows")
+    return Markup(macro(spec.form5 if form == 5 else spec.form6, None, {}))
 
 
 @bp.after_request
