@@ -49,10 +49,11 @@ class Plan:
     tally_evaluees: int
     slips: int
     time_limit: float
+    rounds: int
 
 
-DEFAULT = Plan(2000, 200, 1000, 200, 20, 10_000, 30, 1000, 240.0)
-QUICK = Plan(300, 50, 200, 100, 20, 10_000, 30, 1000, 40.0)
+DEFAULT = Plan(2000, 200, 1000, 200, 20, 10_000, 30, 1000, 240.0, 4)
+QUICK = Plan(600, 100, 300, 150, 20, 10_000, 30, 1000, 40.0, 3)
 
 BUDGETS = {
     "ratio_min": 0.60,  # throughput ours / baseline, each database
@@ -149,20 +150,37 @@ def fresh_database(kind: str, server_url: str, folder: Path, name: str) -> Itera
 # --- one database ------------------------------------------------------------------------
 
 
-def measured_load(
-    base: str, phones: list[Phone], plan: Plan, concurrency: int, pids: list[int]
-) -> tuple[LoadResult, float]:
-    """Run the load; return it with the servers' CPU seconds per accepted ballot."""
-    before = sum(tree_cpu_seconds(p) for p in pids)
-    result = run_load(base, phones, concurrency, plan.time_limit)
-    spent = sum(tree_cpu_seconds(p) for p in pids) - before
-    return result, spent / max(result.ballots, 1)
+class Meter:
+    """Load on one server, accumulated over rounds, with its servers' CPU seconds."""
+
+    def __init__(self, base: str, pids: list[int]) -> None:
+        self.base, self.pids = base, pids
+        self.load = LoadResult()
+        self.cpu_seconds = 0.0
+
+    def run(self, phones: list[Phone], concurrency: int, time_limit: float) -> LoadResult:
+        before = sum(tree_cpu_seconds(p) for p in self.pids)
+        result = run_load(self.base, phones, concurrency, time_limit)
+        self.cpu_seconds += sum(tree_cpu_seconds(p) for p in self.pids) - before
+        self.load.merge(result)
+        return result
+
+    @property
+    def cpu_per_ballot(self) -> float:
+        return self.cpu_seconds / max(self.load.ballots, 1)
+
+
+def _chunks(items: list[Phone], n: int) -> list[list[Phone]]:
+    size = -(-len(items) // n)
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def bench_database(kind: str, server_url: str, plan: Plan, work: Path) -> dict[str, Any]:
+    """Ours and the baseline served side by side, measured in alternating rounds so that
+    whatever else the machine does falls on both alike."""
     figures: dict[str, Any] = {"database": kind}
-    db_pid = postmaster_pid(server_url) if kind == "postgresql" else None
-    warm = 20
+    db_pids = [p for p in [postmaster_pid(server_url)] if p] if kind == "postgresql" else []
+    warm = 60
     with ExitStack() as stack:
         url = stack.enter_context(fresh_database(kind, server_url, work, "ours"))
         instance = work / f"instance-{kind}"
@@ -173,33 +191,43 @@ def bench_database(kind: str, server_url: str, plan: Plan, work: Path) -> dict[s
         warmup, main = phones[:warm], phones[warm : warm + plan.phones]
         burst = phones[warm + plan.phones : warm + plan.phones + plan.burst]
         racers = phones[warm + plan.phones + plan.burst :]
-        base, pid = stack.enter_context(
+
+        base_url = stack.enter_context(fresh_database(kind, server_url, work, "baseline"))
+        slips = [f"bench.{uuid.uuid4().hex}" for _ in range(warm + plan.phones)]
+        baseline_app.prepare(base_url, slips)
+        form = {k: v for k, v in main[0].form.items() if k != "slip"}
+        base_phones = [Phone(f"/v/{s}", {**form, "slip": s}) for s in slips]
+
+        ours_server, ours_pid = stack.enter_context(
             gunicorn("wsgi:app", ours.env(url, instance), work / f"ours-{kind}.log")
         )
-        pids = [pid] + ([db_pid] if db_pid else [])
-        run_load(base, warmup, 10, plan.time_limit)
-        load, cpu = measured_load(base, main, plan, plan.concurrency, pids)
-        burst_load, _ = measured_load(base, burst, plan, plan.burst_concurrency, pids)
-        doubles, race_errors = race(base, racers, lambda: ours.count_ballots(app))
-        figures["ours"] = _load_figures(load, cpu)
+        base_server, base_pid = stack.enter_context(
+            gunicorn(
+                "bench.baseline_app:app",
+                {"BASELINE_DATABASE_URL": base_url},
+                work / f"base-{kind}.log",
+            )
+        )
+        # Warm every worker of both: templates compiled, connections open, caches filled.
+        run_load(ours_server, warmup, plan.concurrency, plan.time_limit)
+        run_load(base_server, base_phones[:warm], plan.concurrency, plan.time_limit)
+        mine = Meter(ours_server, [ours_pid, *db_pids])
+        floor = Meter(base_server, [base_pid, *db_pids])
+        limit = plan.time_limit / plan.rounds
+        for ours_part, base_part in zip(
+            _chunks(main, plan.rounds), _chunks(base_phones[warm:], plan.rounds), strict=True
+        ):
+            mine.run(ours_part, plan.concurrency, limit)
+            floor.run(base_part, plan.concurrency, limit)
+        burst_load = Meter(ours_server, []).run(burst, plan.burst_concurrency, plan.time_limit)
+        doubles, race_errors = race(ours_server, racers, lambda: ours.count_ballots(app))
+        figures["ours"] = _load_figures(mine.load, mine.cpu_per_ballot)
+        figures["baseline"] = _load_figures(floor.load, floor.cpu_per_ballot)
         figures["burst"] = _load_figures(burst_load, None)
         figures["race"] = {"tries": len(racers), "double_ballots": doubles, "errors": race_errors}
         figures["stored_ballots"] = ours.count_ballots(app)
         if kind == "sqlite":
-            weight = ballot_page_weight(base, unused.ballot_path)
-            figures["page"] = weight.__dict__
-    with fresh_database(kind, server_url, work, "baseline") as url:
-        slips = [f"bench.{uuid.uuid4().hex}" for _ in range(warm + plan.phones)]
-        baseline_app.prepare(url, slips)
-        form = {k: v for k, v in main[0].form.items() if k != "slip"}
-        phones = [Phone(f"/v/{s}", {**form, "slip": s}) for s in slips]
-        with gunicorn(
-            "bench.baseline_app:app", {"BASELINE_DATABASE_URL": url}, work / f"base-{kind}.log"
-        ) as (base, pid):
-            pids = [pid] + ([db_pid] if db_pid else [])
-            run_load(base, phones[:warm], 10, plan.time_limit)
-            load, cpu = measured_load(base, phones[warm:], plan, plan.concurrency, pids)
-            figures["baseline"] = _load_figures(load, cpu)
+            figures["page"] = ballot_page_weight(ours_server, unused.ballot_path).__dict__
     figures["ratio"] = figures["ours"]["per_second"] / max(figures["baseline"]["per_second"], 1e-9)
     figures["cpu_ratio"] = figures["ours"]["cpu_ms"] / max(figures["baseline"]["cpu_ms"], 1e-9)
     with fresh_database(kind, server_url, work, "tally") as url:

@@ -68,6 +68,14 @@ class LoadResult:
     flow_latencies: list[float] = field(default_factory=list)
     error_samples: list[str] = field(default_factory=list)
 
+    def merge(self, other: LoadResult) -> None:
+        self.ballots += other.ballots
+        self.errors += other.errors
+        self.seconds += other.seconds
+        self.submit_latencies += other.submit_latencies
+        self.flow_latencies += other.flow_latencies
+        self.error_samples += other.error_samples[: 5 - len(self.error_samples)]
+
     @property
     def per_second(self) -> float:
         return self.ballots / self.seconds if self.seconds else 0.0

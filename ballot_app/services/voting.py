@@ -20,7 +20,7 @@ from ..domain.meeting_state import MeetingState
 from ..domain.secrecy import ballot_key, tracker_code
 from ..extensions import db
 from ..models import Ballot, Comment, Form5Mark, Form6Mark, Meeting, Receipt, Token
-from ..signing import Keys
+from ..signing import Keys, VoterValue
 from .errors import (
     InvalidInput,
     MeetingNotOpen,
@@ -72,7 +72,8 @@ class OpenSlip:
     """A slip that checked out: its meeting, table and the rows its ballot holds."""
 
     value: str  #: the signed value from the QR, carried in the form's POST body
-    token_id: int
+    secret_hash: str  #: finds the token row
+    token_id: int | None  #: known when the token was checked on opening (None: at the cast)
     meeting: MeetingFace
     category: Category
 
@@ -100,7 +101,9 @@ _SLIP = (
 _USE_TOKEN = (
     update(_token)
     .where(
-        _token.c.id == bindparam("token"),
+        _token.c.secret_hash == bindparam("hash"),
+        _token.c.category == bindparam("table"),
+        _token.c.meeting_id == bindparam("open_meeting"),
         _token.c.is_used.is_(False),
         _token.c.is_voided.is_(False),
         _token.c.meeting_id.in_(
@@ -135,7 +138,7 @@ FACE_SECONDS = 60.0
 _faces: dict[tuple[str, int], tuple[float, MeetingFace]] = {}
 
 
-def meeting_face(meeting_id: int) -> MeetingFace:
+def meeting_face(meeting_id: int) -> MeetingFace | None:
     """The meeting as its voters see it, read once a minute at most per process."""
     now = time.monotonic()
     key = (str(db.engine.url), meeting_id)
@@ -143,7 +146,8 @@ def meeting_face(meeting_id: int) -> MeetingFace:
     if cached and now - cached[0] < FACE_SECONDS:
         return cached[1]
     meeting = db.session.get(Meeting, meeting_id)
-    assert meeting is not None
+    if meeting is None:
+        return None
     face = MeetingFace(
         meeting.id,
         meeting.title,
@@ -164,13 +168,17 @@ def _refuse_if_closed(state: MeetingState) -> None:
         raise MeetingNotOpen(ENDED, started=True)
 
 
-def open_slip(keys: Keys, value: str, *, meeting_id: int | None = None) -> OpenSlip:
-    """Check a QR value: signature first, then the token, the meeting and its state."""
+def _read_value(keys: Keys, value: str, meeting_id: int | None) -> VoterValue:
     read = keys.read_voter_value(value)
     if read is None:
         raise SlipInvalid(FORGED)
     if meeting_id is not None and read.meeting_id != meeting_id:
         raise SlipWrongMeeting(WRONG_MEETING)
+    return read
+
+
+def _check_token(keys: Keys, read: VoterValue) -> int:
+    """The token's id if its slip may vote now; else the refusal, in the order voters need."""
     row = (
         db.session.connection()
         .execute(_SLIP, {"secret_hash": keys.hash_secret(read.secret)})
@@ -183,7 +191,26 @@ def open_slip(keys: Keys, value: str, *, meeting_id: int | None = None) -> OpenS
     if row.is_used:
         raise SlipUsed(USED)
     _refuse_if_closed(row.state)
-    return OpenSlip(value, row.id, meeting_face(row.meeting_id), row.category)
+    return int(row.id)
+
+
+def _slip(keys: Keys, value: str, read: VoterValue, token_id: int | None) -> OpenSlip:
+    face = meeting_face(read.meeting_id)
+    if face is None:
+        raise SlipInvalid(FORGED)
+    return OpenSlip(value, keys.hash_secret(read.secret), token_id, face, read.category)
+
+
+def open_slip(keys: Keys, value: str, *, meeting_id: int | None = None) -> OpenSlip:
+    """Check a QR value: signature first, then the token, the meeting and its state."""
+    read = _read_value(keys, value, meeting_id)
+    return _slip(keys, value, read, _check_token(keys, read))
+
+
+def slip_to_cast(keys: Keys, value: str, *, meeting_id: int | None = None) -> OpenSlip:
+    """A submitted slip, checked by its signature only: cast_ballot's one UPDATE checks the
+    token, and only a refused cast pays for finding out why."""
+    return _slip(keys, value, _read_value(keys, value, meeting_id), None)
 
 
 def value_for_code(keys: Keys, typed: str, *, meeting_id: int | None = None) -> str:
@@ -204,10 +231,12 @@ def read_ballot(slip: OpenSlip, getlist: Callable[[str], list[str]]) -> Packet:
     return packet
 
 
-def _used_now(token_id: int, meeting_id: int) -> bool:
-    """Mark the token used, if it is still unused, unvoided and its meeting open: one statement."""
+def _used_now(secret_hash: str, meeting_id: int, category: Category) -> bool:
+    """Mark the token used, if it is still unused, unvoided, of this meeting and table, and
+    its meeting open: one statement."""
     result = db.session.connection().execute(
-        _USE_TOKEN, {"token": token_id, "open_meeting": meeting_id}
+        _USE_TOKEN,
+        {"hash": secret_hash, "open_meeting": meeting_id, "table": category},
     )
     return result.rowcount == 1
 
@@ -268,19 +297,21 @@ def cast_ballot(slip: OpenSlip, packet: Packet, *, confirmed_empty: int | None) 
     empty = count_empty(slip.spec, packet)
     if empty and confirmed_empty != empty:
         raise NeedsConfirmation(empty)
-    meeting_id, token_id = slip.meeting.id, slip.token_id
+    meeting_id = slip.meeting.id
     begin_write()
-    if not _used_now(token_id, meeting_id):
+    if not _used_now(slip.secret_hash, meeting_id, slip.category):
         db.session.rollback()
-        token = db.session.get(Token, token_id)
-        meeting = db.session.get(Meeting, meeting_id)
-        assert token is not None and meeting is not None
-        if token.is_voided:
+        row = (
+            db.session.connection().execute(_SLIP, {"secret_hash": slip.secret_hash}).one_or_none()
+        )
+        if row is None or row.meeting_id != meeting_id or row.category != slip.category:
+            raise SlipInvalid(FORGED)
+        if row.is_voided:
             raise SlipInvalid(VOIDED)
-        if token.is_used:
+        if row.is_used:
             raise SlipUsed(USED)
-        _refuse_if_closed(meeting.state)
-        raise SlipUsed(USED)
+        _refuse_if_closed(row.state)
+        raise SlipInvalid(FORGED)
     store_packet(meeting_id, slip.category, slip.spec, packet, Source.PHONE)
     code = tracker_code()
     db.session.connection().execute(_INSERT_RECEIPT, {"code": code, "meeting_id": meeting_id})
@@ -288,6 +319,6 @@ def cast_ballot(slip: OpenSlip, packet: Packet, *, confirmed_empty: int | None) 
     return code
 
 
-def meeting_for_receipt(meeting_id: int) -> Meeting | None:
-    """The meeting a receipt or test page names (read only)."""
-    return db.session.get(Meeting, meeting_id)
+def meeting_for_receipt(meeting_id: int) -> MeetingFace | None:
+    """The meeting a receipt or test page names, as its voters see it."""
+    return meeting_face(meeting_id)

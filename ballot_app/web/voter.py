@@ -206,13 +206,18 @@ def submit() -> Response | tuple[str, int]:
     value, meeting_id = _posted()
     packet: Packet | None = None
     try:
-        slip = voting.open_slip(keys(), value, meeting_id=meeting_id)
+        slip = voting.slip_to_cast(keys(), value, meeting_id=meeting_id)
         packet = _read(slip)
-        if packet.errors:
-            raise InvalidInput("有几项需要重新选择。", dict(packet.errors))
-        code = voting.cast_ballot(
-            slip, packet, confirmed_empty=request.form.get("confirm_empty", type=int)
-        )
+        try:
+            if packet.errors:
+                raise InvalidInput("有几项需要重新选择。", dict(packet.errors))
+            code = voting.cast_ballot(
+                slip, packet, confirmed_empty=request.form.get("confirm_empty", type=int)
+            )
+        except (NeedsConfirmation, InvalidInput):
+            # The cast checked nothing of the token yet: a used or closed slip says so first.
+            voting.open_slip(keys(), value, meeting_id=meeting_id)
+            raise
     except SlipUsed as e:
         return _used(e, value)
     except SlipRefused as e:

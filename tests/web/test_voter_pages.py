@@ -173,3 +173,12 @@ def test_the_test_qr_page_says_the_connection_works(app, client, actions):
     r = app.test_client().get(url)
     assert r.status_code == 200 and "连接正常" in r.get_data(as_text=True)
     assert app.test_client().get("/v/check/forged").status_code == 404
+
+
+def test_a_used_slip_says_so_before_asking_to_confirm_empty_rows(app, client):
+    m = factories.meeting(app)
+    value = factories.slip_values(app, m)[0]
+    factories.cast(app, m, value)
+    data = {"slip": value, **factories.form_for(m, form5=None)}
+    page = client.post("/v/submit", data=data)
+    assert page.status_code == 409 and "码已使用" in page.get_data(as_text=True)
