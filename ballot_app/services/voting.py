@@ -207,9 +207,10 @@ def open_slip(keys: Keys, value: str, *, meeting_id: int | None = None) -> OpenS
     return _slip(keys, value, read, _check_token(keys, read))
 
 
-def slip_to_cast(keys: Keys, value: str, *, meeting_id: int | None = None) -> OpenSlip:
-    """A submitted slip, checked by its signature only: cast_ballot's one UPDATE checks the
-    token, and only a refused cast pays for finding out why."""
+def signed_slip(keys: Keys, value: str, *, meeting_id: int | None = None) -> OpenSlip:
+    """A posted slip, checked by its signature only, for the review and the submit: the
+    ballot page checked the token when it opened, cast_ballot's one UPDATE checks it again,
+    and only a refused cast pays for finding out why."""
     return _slip(keys, value, _read_value(keys, value, meeting_id), None)
 
 
