@@ -83,3 +83,21 @@ class Template:
             with engine.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
             engine.dispose()
+
+
+@contextmanager
+def empty(folder: Path) -> Iterator[str]:
+    """A new database with no tables at all, for tests of the migrations themselves."""
+    if not SERVER_URL:
+        yield f"sqlite:///{folder / 'empty.sqlite3'}"
+        return
+    name = f"ballot_test_empty_{uuid.uuid4().hex[:12]}"
+    engine = _admin_engine()
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _url_for(name)
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()

@@ -7,7 +7,7 @@ ballot, so a comment cannot be joined to choices.
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.choices import FORM5_CODES, FORM6_CODES, Category, Source, Special
@@ -51,14 +51,24 @@ class Ballot(db.Model):  # type: ignore[name-defined,misc]
 class Form5Mark(db.Model):  # type: ignore[name-defined,misc]
     """One evaluee's row on one ballot."""
 
-    __table_args__ = (_one_of("mark", FORM5_CODES + _SPECIALS, "mark_known"), NO_ROWID)
+    __table_args__ = (
+        _one_of("mark", FORM5_CODES + _SPECIALS, "mark_known"),
+        # The tally counts (evaluee, table, mark) straight off this index, in index order,
+        # without touching the ballot table or sorting: 10,000 ballots × 30 evaluees in
+        # tens of milliseconds.
+        Index("ix_form5_mark_tally", "evaluee_id", "category", "mark"),
+        NO_ROWID,
+    )
 
     ballot_id: Mapped[str] = mapped_column(
         ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True
     )
     evaluee_id: Mapped[int] = mapped_column(
-        ForeignKey("evaluee.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("evaluee.id", ondelete="CASCADE"), primary_key=True
     )
+    #: The ballot's table (A or B), copied from it: shared by many ballots, it tells nothing
+    #: of one, and spares the tally a join.
+    category: Mapped[Category] = mapped_column(Enum(Category, native_enum=False, length=1))
     mark: Mapped[str] = mapped_column(String(24))
 
 
@@ -68,6 +78,8 @@ class Form6Mark(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         _one_of("item", ("duty", "activity"), "item_known"),
         _one_of("mark", FORM6_CODES + _SPECIALS, "mark_known"),
+        # As form 5: the tally counts (meeting, item, table, mark) off this index alone.
+        Index("ix_form6_mark_tally", "meeting_id", "item", "category", "mark"),
         NO_ROWID,
     )
 
@@ -75,6 +87,10 @@ class Form6Mark(db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True
     )
     item: Mapped[str] = mapped_column(String(16), primary_key=True)
+    #: The ballot's meeting and table, copied from it (shared by many ballots). No foreign
+    #: key: the ballot's own removes these rows with it.
+    meeting_id: Mapped[int]
+    category: Mapped[Category] = mapped_column(Enum(Category, native_enum=False, length=1))
     mark: Mapped[str] = mapped_column(String(24))
 
 

@@ -271,7 +271,7 @@ def store_packet(
         conn.execute(
             _INSERT_FORM5,
             [
-                {"ballot_id": ballot_id, "evaluee_id": int(r.key), "mark": m}
+                {"ballot_id": ballot_id, "evaluee_id": int(r.key), "category": category, "mark": m}
                 for r, m in zip(spec.form5, form5, strict=True)
             ],
         )
@@ -279,7 +279,13 @@ def store_packet(
         conn.execute(
             _INSERT_FORM6,
             [
-                {"ballot_id": ballot_id, "item": r.key, "mark": m}
+                {
+                    "ballot_id": ballot_id,
+                    "item": r.key,
+                    "meeting_id": meeting_id,
+                    "category": category,
+                    "mark": m,
+                }
                 for r, m in zip(spec.form6, form6, strict=True)
             ],
         )
