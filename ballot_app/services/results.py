@@ -115,17 +115,17 @@ def counted_marks(meeting: Meeting) -> tuple[CountedMarks, int]:
     """The box's aggregates for the tally, and the number of ballots returned."""
     marks: dict[tuple[int, str, str, str], int] = {}
     evaluee_ids = select(Evaluee.id).where(Evaluee.meeting_id == meeting.id)
-    form5 = (  # straight off ix_form5_mark_tally: no join, no sort
+    form5_rows = (  # straight off ix_form5_mark_tally: no join, no sort
         select(Form5Mark.category, Form5Mark.evaluee_id, Form5Mark.mark, func.count())
         .where(Form5Mark.evaluee_id.in_(evaluee_ids))
         .group_by(Form5Mark.evaluee_id, Form5Mark.category, Form5Mark.mark)
     )
-    form6 = (  # straight off ix_form6_mark_tally
+    form6_rows = (  # straight off ix_form6_mark_tally
         select(Form6Mark.category, Form6Mark.item, Form6Mark.mark, func.count())
         .where(Form6Mark.meeting_id == meeting.id)
         .group_by(Form6Mark.item, Form6Mark.category, Form6Mark.mark)
     )
-    for form, query in ((5, form5), (6, form6)):
+    for form, query in ((5, form5_rows), (6, form6_rows)):
         for category, row_key, mark, n in db.session.execute(query):
             marks[(form, category.value, str(row_key), mark)] = n
     comments = db.session.scalar(
