@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
 
@@ -58,6 +60,17 @@ def begin_write() -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+@contextmanager
+def write_transaction() -> Iterator[Connection]:
+    """A Core connection in a writing transaction (SQLite: BEGIN IMMEDIATE), committed when
+    the block ends and rolled back if it raises. For hot paths that need no ORM session."""
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    with db.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+        yield conn
 
 
 def schema_problem(app: Flask) -> str | None:

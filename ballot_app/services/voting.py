@@ -9,10 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 
-from ..database import begin_write
+from ..database import write_transaction
 from ..domain.ballot_spec import BallotSpec, EvalueeLine, build_spec
 from ..domain.choices import Category, Source
 from ..domain.marks import Packet, count_empty, is_void, read_packet
@@ -179,11 +181,8 @@ def _read_value(keys: Keys, value: str, meeting_id: int | None) -> VoterValue:
 
 def _check_token(keys: Keys, read: VoterValue) -> int:
     """The token's id if its slip may vote now; else the refusal, in the order voters need."""
-    row = (
-        db.session.connection()
-        .execute(_SLIP, {"secret_hash": keys.hash_secret(read.secret)})
-        .one_or_none()
-    )
+    with db.engine.connect() as conn:
+        row = conn.execute(_SLIP, {"secret_hash": keys.hash_secret(read.secret)}).one_or_none()
     if row is None or row.meeting_id != read.meeting_id or row.category != read.category:
         raise SlipInvalid(FORGED)
     if row.is_voided:
@@ -232,10 +231,10 @@ def read_ballot(slip: OpenSlip, getlist: Callable[[str], list[str]]) -> Packet:
     return packet
 
 
-def _used_now(secret_hash: str, meeting_id: int, category: Category) -> bool:
+def _used_now(conn: Connection, secret_hash: str, meeting_id: int, category: Category) -> bool:
     """Mark the token used, if it is still unused, unvoided, of this meeting and table, and
     its meeting open: one statement."""
-    result = db.session.connection().execute(
+    result = conn.execute(
         _USE_TOKEN,
         {"hash": secret_hash, "open_meeting": meeting_id, "table": category},
     )
@@ -243,7 +242,12 @@ def _used_now(secret_hash: str, meeting_id: int, category: Category) -> bool:
 
 
 def store_packet(
-    meeting_id: int, category: Category, spec: BallotSpec, packet: Packet, source: Source
+    conn: Connection,
+    meeting_id: int,
+    category: Category,
+    spec: BallotSpec,
+    packet: Packet,
+    source: Source,
 ) -> None:
     """Add one ballot, its rows, its detached comment, to the current transaction.
 
@@ -253,7 +257,6 @@ def store_packet(
     form5 = [packet.marks[r.field] for r in spec.form5]
     form6 = [packet.marks[r.field] for r in spec.form6]
     ballot_id = ballot_key()
-    conn = db.session.connection()
     conn.execute(
         _INSERT_BALLOT,
         {
@@ -305,25 +308,31 @@ def cast_ballot(slip: OpenSlip, packet: Packet, *, confirmed_empty: int | None) 
     if empty and confirmed_empty != empty:
         raise NeedsConfirmation(empty)
     meeting_id = slip.meeting.id
-    begin_write()
-    if not _used_now(slip.secret_hash, meeting_id, slip.category):
-        db.session.rollback()
-        row = (
-            db.session.connection().execute(_SLIP, {"secret_hash": slip.secret_hash}).one_or_none()
-        )
-        if row is None or row.meeting_id != meeting_id or row.category != slip.category:
-            raise SlipInvalid(FORGED)
-        if row.is_voided:
-            raise SlipInvalid(VOIDED)
-        if row.is_used:
-            raise SlipUsed(USED)
-        _refuse_if_closed(row.state)
-        raise SlipInvalid(FORGED)
-    store_packet(meeting_id, slip.category, slip.spec, packet, Source.PHONE)
     code = tracker_code()
-    db.session.connection().execute(_INSERT_RECEIPT, {"code": code, "meeting_id": meeting_id})
-    db.session.commit()
+    with write_transaction() as conn:
+        cast = _used_now(conn, slip.secret_hash, meeting_id, slip.category)
+        if cast:
+            store_packet(conn, meeting_id, slip.category, slip.spec, packet, Source.PHONE)
+            conn.execute(_INSERT_RECEIPT, {"code": code, "meeting_id": meeting_id})
+        else:
+            conn.rollback()
+    if not cast:
+        _refuse_cast(slip)
     return code
+
+
+def _refuse_cast(slip: OpenSlip) -> NoReturn:
+    """Why a cast's UPDATE found no token to use."""
+    with db.engine.connect() as conn:
+        row = conn.execute(_SLIP, {"secret_hash": slip.secret_hash}).one_or_none()
+    if row is None or row.meeting_id != slip.meeting.id or row.category != slip.category:
+        raise SlipInvalid(FORGED)
+    if row.is_voided:
+        raise SlipInvalid(VOIDED)
+    if row.is_used:
+        raise SlipUsed(USED)
+    _refuse_if_closed(row.state)
+    raise SlipInvalid(FORGED)
 
 
 def meeting_for_receipt(meeting_id: int) -> MeetingFace | None:
