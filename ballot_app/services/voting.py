@@ -14,7 +14,7 @@ from typing import NoReturn
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..database import write_transaction
+from ..database import read_connection, write_transaction
 from ..domain.ballot_spec import BallotSpec, EvalueeLine, build_spec
 from ..domain.choices import Category, Source
 from ..domain.marks import Packet, count_empty, is_void, read_packet
@@ -181,7 +181,7 @@ def _read_value(keys: Keys, value: str, meeting_id: int | None) -> VoterValue:
 
 def _check_token(keys: Keys, read: VoterValue) -> int:
     """The token's id if its slip may vote now; else the refusal, in the order voters need."""
-    with db.engine.connect() as conn:
+    with read_connection() as conn:
         row = conn.execute(_SLIP, {"secret_hash": keys.hash_secret(read.secret)}).one_or_none()
     if row is None or row.meeting_id != read.meeting_id or row.category != read.category:
         raise SlipInvalid(FORGED)
