@@ -4,7 +4,8 @@ For SQLite and for PostgreSQL it serves the app with gunicorn (the shipped gunic
 on 127.0.0.1 and replays phones; then the bare baseline app on the same server and database
 engine; then a race check, a burst, the tally of 10,000 ballots, a sheet of 1,000 slips and
 the ballot page's weight. It prints a table, then the budgets, and as its last line one JSON
-object with every figure. The exit status is 1 when a budget fails.
+object with every figure. The exit status is 1 when a budget fails (with --quick, only an exact one: errors, double
+ballots, page weight; its timed figures are printed but the default run judges them).
 
 PostgreSQL: --postgres-url names a server it may create databases on; without it, the
 benchmark starts a throwaway cluster with .ci/postgres and stops it afterwards.
@@ -264,13 +265,18 @@ def _load_figures(load: LoadResult, cpu: float | None) -> dict[str, Any]:
 # --- report ------------------------------------------------------------------------------
 
 
+#: Budgets that hold on any machine: correctness and bytes. The timed ones depend on the
+#: machine and what else it runs, so --quick (CI) reports them and fails only on these.
+EXACT = ("zero errors", "zero double ballots", "ballot page")
+
+
 def verdicts(runs: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
     """(budget, measured, holds) for every budget."""
     b = BUDGETS
     out: list[tuple[str, str, bool]] = []
     for r in runs:
         db = r["database"]
-        errors = r["ours"]["errors"] + r["burst"]["errors"] + r["race"]["errors"]
+        errors = sum(r[k]["errors"] for k in ("ours", "baseline", "burst", "race"))
         out.append((f"{db}: zero errors", str(errors), errors == 0))
         doubles = r["race"]["double_ballots"]
         out.append(
@@ -391,9 +397,15 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(bench_database(kind, server, plan, Path(tmp)))
     print_table(runs, plan)
     results = verdicts(runs)
+    judged = [ok for name, _, ok in results if not args.quick or any(e in name for e in EXACT)]
+    if args.quick:
+        print(
+            "(--quick fails only on errors, double ballots and page weight; timed budgets "
+            "are judged by the default run)"
+        )
     summary = {"plan": plan.__dict__, "runs": runs, "budgets": {n: ok for n, _, ok in results}}
     print(json.dumps(summary, ensure_ascii=False))
-    return 0 if all(ok for _, _, ok in results) else 1
+    return 0 if all(judged) else 1
 
 
 if __name__ == "__main__":
