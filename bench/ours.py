@@ -64,9 +64,13 @@ def _meeting(app: Flask, evaluees: int, slip_count: int, unit_name: str) -> Meet
         name = SURNAMES[i % len(SURNAMES)] + "测" + "甲乙丙丁戊己庚辛"[i % 8]
         post = "党委书记" if i == 0 else "副镇长"
         roster.add_member(owner, unit, roster.MemberInput(name, post, "", is_secretary=i == 0))
-    data = meetings.MeetingInput("基准测评会", date(2026, 12, 1), True, True, 0, slip_count)
-    m = meetings.create_meeting(owner, unit, data, keys_for(app.config["SECRET_KEY"]))
+    keys = keys_for(app.config["SECRET_KEY"])
+    first = min(slip_count, slips.MAX_SLIPS_PER_RUN)
+    data = meetings.MeetingInput("基准测评会", date(2026, 12, 1), True, True, 0, first)
+    m = meetings.create_meeting(owner, unit, data, keys)
     meetings.transition(owner, m, Transition.OPEN)
+    for left in range(slip_count - first, 0, -slips.MAX_SLIPS_PER_RUN):
+        slips.issue_slips(owner, m, keys, 0, min(left, slips.MAX_SLIPS_PER_RUN))
     return m
 
 
