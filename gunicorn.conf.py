@@ -27,7 +27,7 @@ from ballot_app.domain.secrecy import redact_voter_paths
 bind = os.environ.get("BALLOT_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 # gthread: a worker keeps serving other phones while one waits on the database.
-worker_class = "gthread"
+worker_class = os.environ.get("BALLOT_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("BALLOT_THREADS", "1"))
 # A hall's phones on weak 4G are slow to send; the reverse proxy buffers them, so the
 # timeouts here only guard against a stuck worker.

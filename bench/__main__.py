@@ -277,42 +277,33 @@ def verdicts(runs: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
     for r in runs:
         db = r["database"]
         errors = sum(r[k]["errors"] for k in ("ours", "baseline", "burst", "race"))
-        out.append((f"{db}: zero errors", str(errors), errors == 0))
-        doubles = r["race"]["double_ballots"]
-        out.append(
-            (f"{db}: zero double ballots ({r['race']['tries']} races)", str(doubles), doubles == 0)
-        )
-        out.append(
+        races, doubles = r["race"]["tries"], r["race"]["double_ballots"]
+        burst = r["burst"]
+        p99 = burst["flow_p99_ms"] / 1000
+        out += [
+            (f"{db}: zero errors", str(errors), errors == 0),
+            (f"{db}: zero double ballots ({races} races)", str(doubles), doubles == 0),
             (
                 f"{db}: throughput ≥ 60 % of baseline",
                 f"{r['ratio']:.0%}",
                 r["ratio"] >= b["ratio_min"],
-            )
-        )
-        out.append(
+            ),
             (
                 f"{db}: CPU per ballot ≤ 2 × baseline",
                 f"{r['cpu_ratio']:.2f} ×",
                 r["cpu_ratio"] <= b["cpu_ratio_max"],
-            )
-        )
-        burst = r["burst"]
-        accepted = burst["errors"] == 0
-        p99 = burst["flow_p99_ms"] / 1000
-        out.append(
+            ),
             (
                 f"{db}: burst of {burst['ballots'] + burst['errors']} all accepted, flow p99 < 2 s",
                 f"{burst['ballots']} ok, p99 {p99:.2f} s",
-                accepted and p99 < b["burst_flow_p99_s"],
-            )
-        )
-        out.append(
+                burst["errors"] == 0 and p99 < b["burst_flow_p99_s"],
+            ),
             (
                 f"{db}: tally of 10,000 ballots < 100 ms",
                 f"{r['tally_ms']} ms",
                 r["tally_ms"] < b["tally_ms"],
-            )
-        )
+            ),
+        ]
         if "slips" in r:
             s = r["slips"]
             out.append(
@@ -327,7 +318,8 @@ def verdicts(runs: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
             out.append(
                 (
                     "ballot page ≤ 15 KB gzip, ≤ 50 KB raw, ≤ 3 requests",
-                    f"{p['gzip_bytes'] / 1024:.1f} KB gz, {p['raw_bytes'] / 1024:.1f} KB, {p['requests']} req",
+                    f"{p['gzip_bytes'] / 1024:.1f} KB gz, {p['raw_bytes'] / 1024:.1f} KB, "
+                    f"{p['requests']} req",
                     p["gzip_bytes"] <= b["page_gzip_bytes"]
                     and p["raw_bytes"] <= b["page_raw_bytes"]
                     and p["requests"] <= b["page_requests"],

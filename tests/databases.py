@@ -66,23 +66,12 @@ class Template:
             shutil.copy(self.path, target)
             yield f"sqlite:///{target}"
             return
-        name = f"ballot_test_{uuid.uuid4().hex[:12]}"
-        engine = _admin_engine()
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"'))
-        try:
-            yield _url_for(name)
-        finally:
-            with engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            engine.dispose()
+        with _server_database("ballot_test", template=self.name) as uri:
+            yield uri
 
     def drop(self) -> None:
         if self.name:
-            engine = _admin_engine()
-            with engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
-            engine.dispose()
+            _drop(self.name)
 
 
 @contextmanager
@@ -91,13 +80,28 @@ def empty(folder: Path) -> Iterator[str]:
     if not SERVER_URL:
         yield f"sqlite:///{folder / 'empty.sqlite3'}"
         return
-    name = f"ballot_test_empty_{uuid.uuid4().hex[:12]}"
+    with _server_database("ballot_test_empty") as uri:
+        yield uri
+
+
+@contextmanager
+def _server_database(prefix: str, template: str = "") -> Iterator[str]:
+    """A database on the test server, created (from a template) and dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     engine = _admin_engine()
     with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(
+            text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        )
+    engine.dispose()
     try:
         yield _url_for(name)
     finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+        _drop(name)
+
+
+def _drop(name: str) -> None:
+    engine = _admin_engine()
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()

@@ -11,18 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import bindparam, select
 
-from ..database import read_connection, write_transaction
+from ..database import read_connection
 from ..domain.ballot_spec import BallotSpec, EvalueeLine, build_spec
 from ..domain.choices import Category, Source
-from ..domain.marks import Packet, count_empty, is_void, read_packet
+from ..domain.marks import Packet, count_empty, read_packet
 from ..domain.meeting_state import MeetingState
-from ..domain.secrecy import ballot_key, tracker_code
+from ..domain.secrecy import tracker_code
 from ..extensions import db
-from ..models import Ballot, Comment, Form5Mark, Form6Mark, Meeting, Receipt, Token
+from ..models import Meeting, Token
 from ..signing import Keys, VoterValue
+from . import casting
 from .errors import (
     InvalidInput,
     MeetingNotOpen,
@@ -84,9 +84,7 @@ class OpenSlip:
         return self.meeting.specs[self.category]
 
 
-# The voter path's statements, built once: Core on the tables, bound by parameters. A phone's
-# requests run them hundreds of times a minute, and building an ORM statement per request
-# cost more than the database did.
+# Opening a slip: built once (see casting.py for why).
 _token, _meeting = Token.__table__, Meeting.__table__
 _SLIP = (
     select(
@@ -100,27 +98,6 @@ _SLIP = (
     .join(_meeting, _meeting.c.id == _token.c.meeting_id)
     .where(_token.c.secret_hash == bindparam("secret_hash"))
 )
-_USE_TOKEN = (
-    update(_token)
-    .where(
-        _token.c.secret_hash == bindparam("hash"),
-        _token.c.category == bindparam("table"),
-        _token.c.meeting_id == bindparam("open_meeting"),
-        _token.c.is_used.is_(False),
-        _token.c.is_voided.is_(False),
-        _token.c.meeting_id.in_(
-            select(_meeting.c.id).where(
-                _meeting.c.id == bindparam("open_meeting"), _meeting.c.state == MeetingState.OPEN
-            )
-        ),
-    )
-    .values(is_used=True)
-)
-_INSERT_BALLOT = insert(Ballot.__table__)
-_INSERT_FORM5 = insert(Form5Mark.__table__)
-_INSERT_FORM6 = insert(Form6Mark.__table__)
-_INSERT_COMMENT = insert(Comment.__table__)
-_INSERT_RECEIPT = insert(Receipt.__table__)
 
 
 def spec_for(meeting: Meeting, category: Category) -> BallotSpec:
@@ -179,11 +156,11 @@ def _read_value(keys: Keys, value: str, meeting_id: int | None) -> VoterValue:
     return read
 
 
-def _check_token(keys: Keys, read: VoterValue) -> int:
+def _check_token(secret_hash: str, meeting_id: int, category: Category) -> int:
     """The token's id if its slip may vote now; else the refusal, in the order voters need."""
     with read_connection() as conn:
-        row = conn.execute(_SLIP, {"secret_hash": keys.hash_secret(read.secret)}).one_or_none()
-    if row is None or row.meeting_id != read.meeting_id or row.category != read.category:
+        row = conn.execute(_SLIP, {"secret_hash": secret_hash}).one_or_none()
+    if row is None or row.meeting_id != meeting_id or row.category != category:
         raise SlipInvalid(FORGED)
     if row.is_voided:
         raise SlipInvalid(VOIDED)
@@ -203,7 +180,8 @@ def _slip(keys: Keys, value: str, read: VoterValue, token_id: int | None) -> Ope
 def open_slip(keys: Keys, value: str, *, meeting_id: int | None = None) -> OpenSlip:
     """Check a QR value: signature first, then the token, the meeting and its state."""
     read = _read_value(keys, value, meeting_id)
-    return _slip(keys, value, read, _check_token(keys, read))
+    token_id = _check_token(keys.hash_secret(read.secret), read.meeting_id, read.category)
+    return _slip(keys, value, read, token_id)
 
 
 def signed_slip(keys: Keys, value: str, *, meeting_id: int | None = None) -> OpenSlip:
@@ -231,73 +209,6 @@ def read_ballot(slip: OpenSlip, getlist: Callable[[str], list[str]]) -> Packet:
     return packet
 
 
-def _used_now(conn: Connection, secret_hash: str, meeting_id: int, category: Category) -> bool:
-    """Mark the token used, if it is still unused, unvoided, of this meeting and table, and
-    its meeting open: one statement."""
-    result = conn.execute(
-        _USE_TOKEN,
-        {"hash": secret_hash, "open_meeting": meeting_id, "table": category},
-    )
-    return result.rowcount == 1
-
-
-def store_packet(
-    conn: Connection,
-    meeting_id: int,
-    category: Category,
-    spec: BallotSpec,
-    packet: Packet,
-    source: Source,
-) -> None:
-    """Add one ballot, its rows, its detached comment, to the current transaction.
-
-    Plain INSERTs (one per table, the rows of a table in one executemany): the ORM's unit
-    of work cost more than the rest of a submit together.
-    """
-    form5 = [packet.marks[r.field] for r in spec.form5]
-    form6 = [packet.marks[r.field] for r in spec.form6]
-    ballot_id = ballot_key()
-    conn.execute(
-        _INSERT_BALLOT,
-        {
-            "id": ballot_id,
-            "meeting_id": meeting_id,
-            "category": category,
-            "source": source,
-            "has_form5": bool(spec.form5),
-            "has_form6": bool(spec.form6),
-            "is_form5_void": bool(spec.form5) and is_void(form5),
-            "is_form6_void": bool(spec.form6) and is_void(form6),
-        },
-    )
-    if form5:
-        conn.execute(
-            _INSERT_FORM5,
-            [
-                {"ballot_id": ballot_id, "evaluee_id": int(r.key), "category": category, "mark": m}
-                for r, m in zip(spec.form5, form5, strict=True)
-            ],
-        )
-    if form6:
-        conn.execute(
-            _INSERT_FORM6,
-            [
-                {
-                    "ballot_id": ballot_id,
-                    "item": r.key,
-                    "meeting_id": meeting_id,
-                    "category": category,
-                    "mark": m,
-                }
-                for r, m in zip(spec.form6, form6, strict=True)
-            ],
-        )
-    if packet.comment:
-        conn.execute(
-            _INSERT_COMMENT, {"id": ballot_key(), "meeting_id": meeting_id, "body": packet.comment}
-        )
-
-
 def cast_ballot(slip: OpenSlip, packet: Packet, *, confirmed_empty: int | None) -> str:
     """Store the ballot and use up the token in one transaction; returns the tracker code.
 
@@ -307,32 +218,17 @@ def cast_ballot(slip: OpenSlip, packet: Packet, *, confirmed_empty: int | None) 
     empty = count_empty(slip.spec, packet)
     if empty and confirmed_empty != empty:
         raise NeedsConfirmation(empty)
-    meeting_id = slip.meeting.id
     code = tracker_code()
-    with write_transaction() as conn:
-        cast = _used_now(conn, slip.secret_hash, meeting_id, slip.category)
-        if cast:
-            store_packet(conn, meeting_id, slip.category, slip.spec, packet, Source.PHONE)
-            conn.execute(_INSERT_RECEIPT, {"code": code, "meeting_id": meeting_id})
-        else:
-            conn.rollback()
-    if not cast:
+    written = casting.BallotRows.of(slip.meeting.id, slip.category, slip.spec, packet, Source.PHONE)
+    if not casting.use_token_and_store(slip.secret_hash, written, code):
         _refuse_cast(slip)
     return code
 
 
 def _refuse_cast(slip: OpenSlip) -> NoReturn:
-    """Why a cast's UPDATE found no token to use."""
-    with db.engine.connect() as conn:
-        row = conn.execute(_SLIP, {"secret_hash": slip.secret_hash}).one_or_none()
-    if row is None or row.meeting_id != slip.meeting.id or row.category != slip.category:
-        raise SlipInvalid(FORGED)
-    if row.is_voided:
-        raise SlipInvalid(VOIDED)
-    if row.is_used:
-        raise SlipUsed(USED)
-    _refuse_if_closed(row.state)
-    raise SlipInvalid(FORGED)
+    """Why a cast's UPDATE found no token to use (it was used, voided or closed meanwhile)."""
+    _check_token(slip.secret_hash, slip.meeting.id, slip.category)
+    raise SlipInvalid(FORGED)  # usable again now (the box reopened meanwhile): not this slip
 
 
 def meeting_for_receipt(meeting_id: int) -> MeetingFace | None:

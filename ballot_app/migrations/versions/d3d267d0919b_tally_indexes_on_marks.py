@@ -1,5 +1,7 @@
-"""Mark rows carry their ballot's table (A/B) and, on form 6, meeting: the tally counts them
-off one index per form
+"""tally indexes on mark rows
+
+Mark rows carry their ballot's table (A/B) and, on form 6, meeting: the tally counts them
+off one index per form.
 
 Revision ID: d3d267d0919b
 Revises: e1500cf60245
