@@ -11,16 +11,8 @@ import time
 from functools import lru_cache
 from typing import Any
 
-from flask import (
-    Blueprint,
-    current_app,
-    get_template_attribute,
-    redirect,
-    render_template,
-    request,
-    session,
-)
-from markupsafe import Markup
+from flask import Blueprint, current_app, redirect, render_template, request, session
+from markupsafe import escape
 from werkzeug.wrappers import Response
 
 from ..domain.choices import Category
@@ -42,17 +34,31 @@ RECEIPT_COOKIE = "ballot_receipts"
 RECEIPT_MAX_AGE = 3 * 24 * 3600
 
 
-@bp.app_template_global()
-def blank_rows(slip: voting.OpenSlip, form: int) -> Markup:
-    """A form's rows with nothing chosen: the same for every slip of a meeting and table."""
-    return _blank_rows(slip.meeting, slip.category, form)
+#: Stands in for the one per-slip text of a page rendered once per meeting face.
+_BLANK = "\x1fBALLOT-APP-BLANK\x1f"
 
 
-@lru_cache(maxsize=128)
-def _blank_rows(face: voting.MeetingFace, category: Category, form: int) -> Markup:
-    spec = face.specs[category]
-    macro = get_template_attribute("voter/_rows.html", "rows")
-    return Markup(macro(spec.form5 if form == 5 else spec.form6, None, {}))
+@lru_cache(maxsize=256)
+def _rendered_once(
+    template: str, face: voting.MeetingFace | None, category: Category | None
+) -> tuple[str, str]:
+    """A voter page that is the same for every slip of a meeting (and table) but for one
+    text, rendered once per meeting face: the parts before and after that text."""
+    if category is not None and face is not None:
+        slip = voting.OpenSlip(_BLANK, "", None, face, category)
+        html = render_template(f"voter/{template}", slip=slip, packet=None, errors={})
+    else:
+        html = render_template(f"voter/{template}", meeting=face, code=_BLANK)
+    before, found, after = html.partition(_BLANK)
+    assert found and _BLANK not in after, f"{template}: the blank must appear exactly once"
+    return before, after
+
+
+def _filled(
+    template: str, text: str, face: voting.MeetingFace | None, category: Category | None = None
+) -> str:
+    before, after = _rendered_once(template, face, category)
+    return before + str(escape(text)) + after
 
 
 @bp.after_request
@@ -154,7 +160,8 @@ def ballot(value: str) -> Response | tuple[str, int]:
         return _used(e, value)
     except SlipRefused as e:
         return _refusal(e)
-    return _page("ballot.html", slip=slip, packet=None, errors={})
+    # The same page for every slip of this meeting and table, but for the slip's value.
+    return _filled("ballot.html", slip.value, slip.meeting, slip.category), 200
 
 
 def _posted() -> tuple[str, int | None]:
@@ -254,8 +261,7 @@ def receipt(signed: str) -> tuple[str, int]:
     if payload is None:
         return _refusal(SlipInvalid(voting.FORGED))
     meeting_id, code = payload.split(":", 1)
-    meeting = voting.meeting_for_receipt(int(meeting_id))
-    return _page("receipt.html", meeting=meeting, code=code)
+    return _filled("receipt.html", code, voting.meeting_for_receipt(int(meeting_id))), 200
 
 
 @bp.get("/check/<signed>")

@@ -182,3 +182,12 @@ def test_a_used_slip_says_so_before_asking_to_confirm_empty_rows(app, client):
     data = {"slip": value, **factories.form_for(m, form5=None)}
     page = client.post("/v/submit", data=data)
     assert page.status_code == 409 and "码已使用" in page.get_data(as_text=True)
+
+
+def test_ballot_pages_of_one_meeting_and_table_differ_only_in_the_slip(app, client):
+    m = factories.meeting(app, a=0, b=3)
+    first, second, _ = factories.slip_values(app, m)
+    one = client.get(f"/v/{first}").get_data(as_text=True)
+    two = client.get(f"/v/{second}").get_data(as_text=True)
+    assert one.count(first) == 1 and f'name="slip" value="{first}"' in one
+    assert one.replace(first, second) == two
