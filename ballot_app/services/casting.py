@@ -1,9 +1,8 @@
 """Writing a ballot: use up the token and store the ballot, its rows, its detached comment
 and its receipt, all or nothing, exactly once per token however many submits race.
 
-The statements are built once (Core on the tables, bound by parameters): a hall's phones run
-them hundreds of times a minute, and building ORM statements per request cost more than the
-database did.
+The statements are written once as SQL: a hall's phones run them hundreds of times a
+minute, and building ORM statements per request cost more than the database did.
 
 - PostgreSQL: one statement. The UPDATE that uses up the token and the INSERTs that store the
   ballot are data-modifying parts of one WITH query; every INSERT selects from the UPDATE's
@@ -19,41 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, text, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import text
 
 from ..database import read_connection, write_transaction
 from ..domain.ballot_spec import BallotSpec
 from ..domain.choices import Category, Source
 from ..domain.marks import Packet, is_void
-from ..domain.meeting_state import MeetingState
 from ..domain.secrecy import ballot_key
 from ..extensions import db
-from ..models import Ballot, Comment, Form5Mark, Form6Mark, Meeting, Receipt, Token
-
-_token, _meeting = Token.__table__, Meeting.__table__
-
-_USE_TOKEN = (
-    update(_token)
-    .where(
-        _token.c.secret_hash == bindparam("hash"),
-        _token.c.category == bindparam("table"),
-        _token.c.meeting_id == bindparam("open_meeting"),
-        _token.c.is_used.is_(False),
-        _token.c.is_voided.is_(False),
-        _token.c.meeting_id.in_(
-            select(_meeting.c.id).where(
-                _meeting.c.id == bindparam("open_meeting"), _meeting.c.state == MeetingState.OPEN
-            )
-        ),
-    )
-    .values(is_used=True)
-)
-_INSERT_BALLOT = insert(Ballot.__table__)
-_INSERT_FORM5 = insert(Form5Mark.__table__)
-_INSERT_FORM6 = insert(Form6Mark.__table__)
-_INSERT_COMMENT = insert(Comment.__table__)
-_INSERT_RECEIPT = insert(Receipt.__table__)
 
 # Enum columns hold the member's name (SQLAlchemy's default), so the text below binds names.
 _CAST_POSTGRES = text(
@@ -94,7 +66,7 @@ _CAST_POSTGRES = text(
 
 @dataclass(frozen=True)
 class BallotRows:
-    """One ballot as rows: what store() writes, in whichever way the engine does it best."""
+    """One ballot as rows, written in whichever way the engine does it best."""
 
     meeting_id: int
     category: Category
@@ -129,51 +101,6 @@ class BallotRows:
     @property
     def form6_void(self) -> bool:
         return self.has_form6 and is_void([m for _, m in self.form6])
-
-
-def store(conn: Connection, rows: BallotRows) -> None:
-    """Add one ballot, its rows and its detached comment to conn's transaction."""
-    ballot_id = ballot_key()
-    conn.execute(
-        _INSERT_BALLOT,
-        {
-            "id": ballot_id,
-            "meeting_id": rows.meeting_id,
-            "category": rows.category,
-            "source": rows.source,
-            "has_form5": rows.has_form5,
-            "has_form6": rows.has_form6,
-            "is_form5_void": rows.form5_void,
-            "is_form6_void": rows.form6_void,
-        },
-    )
-    if rows.form5:
-        conn.execute(
-            _INSERT_FORM5,
-            [
-                {"ballot_id": ballot_id, "evaluee_id": e, "category": rows.category, "mark": m}
-                for e, m in rows.form5
-            ],
-        )
-    if rows.form6:
-        conn.execute(
-            _INSERT_FORM6,
-            [
-                {
-                    "ballot_id": ballot_id,
-                    "item": item,
-                    "meeting_id": rows.meeting_id,
-                    "category": rows.category,
-                    "mark": m,
-                }
-                for item, m in rows.form6
-            ],
-        )
-    if rows.comment:
-        conn.execute(
-            _INSERT_COMMENT,
-            {"id": ballot_key(), "meeting_id": rows.meeting_id, "body": rows.comment},
-        )
 
 
 def use_token_and_store(secret_hash: str, rows: BallotRows, receipt_code: str) -> bool:
