@@ -1,7 +1,7 @@
 """SQLAlchemy 2 typed models. Import from here so every table is registered."""
 
 from .ballot import Ballot, Comment, Form5Mark, Form6Mark, Receipt
-from .meeting import AuditEvent, Evaluee, Meeting
+from .meeting import AuditEvent, Evaluee, LiveView, Meeting
 from .people import Campaign, Group, Member, Unit, User
 from .token import Token
 
@@ -14,6 +14,7 @@ __all__ = [
     "Form5Mark",
     "Form6Mark",
     "Group",
+    "LiveView",
     "Meeting",
     "Member",
     "Receipt",

@@ -81,3 +81,17 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
     detail: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User | None] = relationship()
+
+
+class LiveView(db.Model):  # type: ignore[name-defined,misc]
+    """The results tellers see while the box is open: computed over `ballots` ballots and
+    held until a whole step more have come in (SPEC's k-step rule). One row per meeting,
+    overwritten; shared by every app process, so all of them show the same step."""
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: Ballots in the box when these results were computed.
+    ballots: Mapped[int]
+    #: The results as JSON, in the tally schema (turnout is added live on every read).
+    body: Mapped[str] = mapped_column(Text)

@@ -6,14 +6,14 @@ import csv
 import io
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..domain.meeting_state import MeetingState, Transition, blockers
 from ..domain.slip7 import PassRateBase
 from ..models import Meeting
-from ..services import meetings, results, roster, slips
+from ..services import live, meetings, results, roster, slips
 from ..services.errors import InvalidInput, StateBlocked
 from .forms import (
     ActionForm,
@@ -249,6 +249,19 @@ def show_results(meeting: Meeting) -> Page:
 def is_sealed(meeting: Meeting) -> bool:
     """Until the box is closed, results pages show turnout only (the box stays sealed)."""
     return meeting.state in (MeetingState.DRAFT, MeetingState.OPEN)
+
+
+@bp.get("/<int:meeting_id>/live.json")
+@role_required(*EVERYONE)
+@with_meeting()
+def live_json(meeting: Meeting) -> Response:
+    """The live count (SPEC: the tally schema, k-steps while open). Pollers send the ETag
+    back and get 304 while nothing they may see has changed."""
+    data = live.live_results(meeting)
+    response = Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
+    response.headers["Cache-Control"] = "no-cache"
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/<int:meeting_id>/tally.json")

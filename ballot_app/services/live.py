@@ -1,0 +1,68 @@
+"""The live count for tellers (计票人/监票人): turnout live, results in k-steps.
+
+While the box is open, the results shown are held in the database (LiveView) and replaced
+only once at least `meeting.live_step` more ballots are in, so every app process shows the
+same step and nobody can see one ballot move the counts. Once the box closes, the results
+are exact.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..database import begin_write
+from ..domain.live_step import shows_new_results
+from ..domain.meeting_state import MeetingState
+from ..extensions import db
+from ..models import Ballot, LiveView, Meeting
+from . import results
+
+
+def live_results(meeting: Meeting) -> dict[str, Any]:
+    """The tally schema, with turnout live and, while the box is open, results in steps;
+    plus a "live" object saying which."""
+    returned = db.session.scalar(
+        select(func.count()).select_from(Ballot).where(Ballot.meeting_id == meeting.id)
+    )
+    returned = int(returned or 0)
+    if meeting.state in (MeetingState.CLOSED, MeetingState.CERTIFIED):
+        body = results.meeting_results(meeting).as_dict()
+        live: dict[str, Any] = {"exact": True, "results_ballots": returned}
+    else:
+        view = db.session.get(LiveView, meeting.id)
+        shown = view.ballots if view is not None else None
+        if shows_new_results(shown, returned, meeting.live_step):
+            view = _new_view(meeting)
+        assert view is not None
+        body = json.loads(view.body)
+        live = {"exact": False, "step": meeting.live_step, "results_ballots": view.ballots}
+    body["meeting"]["state"] = meeting.state.value
+    body["tokens"] = results.token_stats(meeting.id).as_dict()
+    body["live"] = {**live, "returned": returned}
+    return body
+
+
+def _new_view(meeting: Meeting) -> LiveView | None:
+    """Compute the results now and keep them, unless another process kept a step meanwhile."""
+    figures = results.meeting_results(meeting)
+    counted, body = figures.returned, json.dumps(figures.as_dict(), ensure_ascii=False)
+    meeting_id, step = meeting.id, max(meeting.live_step, 1)
+    begin_write()
+    try:
+        stored = db.session.execute(
+            update(LiveView)
+            .where(LiveView.meeting_id == meeting_id, LiveView.ballots <= counted - step)
+            .values(ballots=counted, body=body)
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        if not stored and db.session.get(LiveView, meeting_id) is None:
+            db.session.add(LiveView(meeting_id=meeting_id, ballots=counted, body=body))
+        db.session.commit()
+    except IntegrityError:  # another process showed the first view at the same moment
+        db.session.rollback()
+    db.session.expire_all()
+    return db.session.get(LiveView, meeting_id)
