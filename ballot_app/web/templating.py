@@ -6,7 +6,15 @@ from decimal import Decimal
 
 from flask import Flask
 
-from ..domain.choices import CATEGORY_LABELS, FORM5_LABELS, FORM6_LABELS, SPECIAL_LABELS
+from ..domain.ballot_spec import form6_titles
+from ..domain.choices import (
+    CATEGORY_LABELS,
+    FORM5_CODES,
+    FORM5_LABELS,
+    FORM6_CODES,
+    FORM6_LABELS,
+    SPECIAL_LABELS,
+)
 from ..domain.rates import format_percent
 from .qr import qr_svg
 
@@ -24,6 +32,9 @@ def register_template_helpers(app: Flask) -> None:
         FORM5_LABELS=FORM5_LABELS,
         FORM6_LABELS=FORM6_LABELS,
         SPECIAL_LABELS=SPECIAL_LABELS,
+        FORM5_CODES=FORM5_CODES,
+        FORM6_CODES=FORM6_CODES,
+        form6_titles=form6_titles,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -77,3 +77,33 @@ def test_a_phone_may_move_between_nodes_mid_ballot(app, two_nodes):
         again = phone.get(f"{two}/v/{value}", timeout=10)
         assert again.url.endswith(receipt.url.removeprefix(one))
     assert f"GET /v/{value}" not in log.read_text() and "GET /v/…" in log.read_text()
+
+
+@pytest.mark.slow
+def test_gunicorn_stops_with_the_upgrade_command_on_an_old_schema(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from .. import databases
+
+    with databases.empty(tmp_path) as uri:
+        env = {
+            **os.environ,
+            "DATABASE_URL": uri,
+            "SECRET_KEY": SECRET,
+            "BALLOT_BIND": f"127.0.0.1:{servers.free_port()}",
+            "WEB_CONCURRENCY": "1",
+            "BALLOT_INSTANCE_PATH": str(tmp_path),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=servers.ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode != 0
+    assert "flask --app ballot_app db upgrade" in done.stderr
+    assert done.stderr.count("Booting worker") <= 2  # stopped, not restarting forever

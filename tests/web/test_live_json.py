@@ -1,6 +1,10 @@
 """GET /meetings/<id>/live.json: what a teller's phone polls; 304 while nothing changed."""
 
+from ballot_app.domain.meeting_state import Transition
 from ballot_app.domain.roles import Role
+from ballot_app.extensions import db
+from ballot_app.models import User
+from ballot_app.services import meetings
 
 from .. import factories
 
@@ -30,3 +34,27 @@ def test_live_json_is_for_signed_in_staff_of_the_meetings_group(app, client, act
         factories.user(Role.TELLER, name="outsider", grp=factories.group("第二考核组"))
     )
     assert client.get(f"/meetings/{m.id}/live.json").status_code in (403, 404)
+
+
+def test_live_page_draws_bars_and_the_projector_shows_turnout_only_until_close(
+    app, client, actions
+):
+    m = factories.meeting(app, a=2, b=4, members=2)
+    actions.login_as(factories.user(Role.TELLER, grp=factories.group()))
+    for value in factories.slip_values(app, m)[:5]:
+        factories.cast(app, m, value)
+    page = client.get(f"/meetings/{m.id}/live").get_data(as_text=True)
+    assert "现场计票" in page and "js/live.js" in page and 'class="bar"' in page
+    assert "合计收回</span><strong>5 / 6" in page and "表5 班子成员测评" in page
+    assert "每新增 5 票以上才更新一次" in page
+    projector = client.get(f"/meetings/{m.id}/live?projector=1").get_data(as_text=True)
+    assert "合计收回" in projector and "表5 班子成员测评" not in projector
+    board = client.get(f"/meetings/{m.id}/live?board=1")
+    again = client.get(
+        f"/meetings/{m.id}/live?board=1", headers={"If-None-Match": board.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    owner = db.session.get(User, m.created_by_id)
+    meetings.transition(owner, m, Transition.CLOSE)
+    closed = client.get(f"/meetings/{m.id}/live?projector=1").get_data(as_text=True)
+    assert "最终结果（5 票）" in closed and "表5 班子成员测评" in closed
