@@ -1,0 +1,45 @@
+"""A teller's phone watches the live count while a voter's phone votes."""
+
+import pytest
+
+from ballot_app.domain.roles import Role
+from ballot_app.extensions import db
+
+from .. import factories
+from .conftest import PHONE
+
+
+@pytest.mark.slow
+def test_the_live_page_updates_without_reload_after_a_phone_votes(app, browser, live_server):
+    m = factories.meeting(app, a=1, b=3, members=2)
+    teller = factories.user(Role.TELLER, name="jipiao", grp=factories.group())
+    value = factories.slip_values(app, m)[0]
+    meeting_id, username = m.id, teller.username
+    db.session.remove()
+
+    watching = browser.new_context(viewport=PHONE)
+    page = watching.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server}/meetings/{meeting_id}/live")
+    assert "0 / 4" in page.inner_text("#live-board")
+    page.evaluate("window.__sameDocument = true")
+
+    voting = browser.new_context(viewport=PHONE)
+    phone = voting.new_page()
+    phone.goto(f"{live_server}/v/{value}")
+    for row in phone.query_selector_all("fieldset.row"):
+        row.query_selector("input[type=radio]").check()
+    phone.click("text=检查并提交")
+    phone.click("button:has-text('确认提交')")
+    phone.wait_for_selector("text=投票成功")
+
+    page.wait_for_function(
+        "document.querySelector('#live-board').innerText.includes('1 / 4')", timeout=5000
+    )
+    assert page.evaluate("window.__sameDocument === true")  # updated in place, not reloaded
+    assert "自动更新中" in page.inner_text("#live-status")
+    watching.close()
+    voting.close()
