@@ -42,6 +42,8 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     participants: Mapped[int | None]
     #: Paper forms handed out to people without a smartphone.
     paper_issued: Mapped[int] = mapped_column(default=0)
+    #: Random; monitor links name it, so replacing it revokes every link given out.
+    monitor_nonce: Mapped[str] = mapped_column(String(32), default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

@@ -11,9 +11,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..domain.meeting_state import MeetingState, Transition, blockers
+from ..domain.roles import Role
 from ..domain.slip7 import PassRateBase
 from ..models import Meeting
-from ..services import live, meetings, results, roster, slips
+from ..services import live, meetings, monitor, results, roster, slips
 from ..services.errors import InvalidInput, StateBlocked
 from .forms import (
     ActionForm,
@@ -82,6 +83,7 @@ def _show(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, in
             open_blockers=blockers(Transition.OPEN, facts) if meeting.state == "draft" else [],
             public_url=public_url,
             public_url_is_loopback=is_loopback(public_url),
+            monitor_url=_monitor_url(meeting, public_url),
             action=ActionForm(),
             settings=forms.get("settings") or _settings_form(meeting),
             slips_form=forms.get("slips_form") or SlipsForm(),
@@ -91,6 +93,14 @@ def _show(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, in
         ),
         status,
     )
+
+
+def _monitor_url(meeting: Meeting, public_url: str) -> str | None:
+    """The 监票人 link shown (as a QR) to organizers while the meeting can be watched."""
+    if current_user.role == Role.TELLER or meeting.state == MeetingState.CERTIFIED:
+        return None
+    value = monitor.monitor_value(meeting, keys())
+    return public_url.rstrip("/") + url_for("monitor.live_page", value=value)
 
 
 @bp.get("/<int:meeting_id>")
@@ -249,6 +259,16 @@ def show_results(meeting: Meeting) -> Page:
 def is_sealed(meeting: Meeting) -> bool:
     """Until the box is closed, results pages show turnout only (the box stays sealed)."""
     return meeting.state in (MeetingState.DRAFT, MeetingState.OPEN)
+
+
+@bp.post("/<int:meeting_id>/monitor/revoke")
+@role_required(*MANAGERS)
+@with_meeting()
+def revoke_monitor_links(meeting: Meeting) -> Page:
+    if ActionForm().validate_on_submit():
+        monitor.revoke_links(current_user, meeting)
+        flash("原来的监票链接和二维码已全部失效，下面是新的。", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#monitor")
 
 
 @bp.get("/<int:meeting_id>/live")
