@@ -33,6 +33,9 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     is_form6_enabled: Mapped[bool] = mapped_column(default=True)
     #: Form 6's duty item names the secretary; kept here so later roster edits leave it.
     secretary_name: Mapped[str] = mapped_column(String(64), default="")
+    #: 计票人 and 监票人 named when the result was certified; printed on slip 7.
+    counter_name: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    scrutineer_name: Mapped[str] = mapped_column(String(64), default="", server_default="")
     #: Live results move only in steps of this many ballots until the box closes.
     live_step: Mapped[int] = mapped_column(default=5)
     pass_rate_base: Mapped[PassRateBase] = mapped_column(

@@ -24,6 +24,7 @@ from ..signing import Keys
 from .audit import record_event
 from .errors import Forbidden, InvalidInput, NotFound, StateBlocked
 from .ordering import move_one_place
+from .results import meeting_results
 from .slips import add_slips
 from .unlinking import erase_casting_order
 
@@ -229,3 +230,29 @@ def transition(user: User, meeting: Meeting, step: Transition, *, reason: str = 
     db.session.commit()
     if new_state == MeetingState.CLOSED:
         erase_casting_order(meeting_id)
+
+
+def certify(user: User, meeting: Meeting, counter: str, scrutineer: str) -> None:
+    """Record the 计票人 and 监票人 and make the meeting read-only (SPEC, meeting states).
+
+    Refused while returned ballots exceed issued ones: SPEC says such a round is invalid.
+    """
+    begin_write()
+    if user.role == Role.TELLER:
+        raise Forbidden("计票人/监票人账号不能确认结果，请由考核组操作。")
+    slip7 = meeting_results(meeting).slip7
+    facts = meeting_facts(
+        user,
+        meeting,
+        returned_exceeds_issued=slip7.returned_exceeds_issued,
+        counters=(counter, scrutineer),
+    )
+    found = blockers(Transition.CERTIFY, facts)
+    if found:
+        raise StateBlocked(found)
+    meeting.counter_name, meeting.scrutineer_name = counter.strip(), scrutineer.strip()
+    meeting.state = TRANSITIONS[Transition.CERTIFY][1]
+    record_event(
+        user, meeting, "meeting.certify", f"计票人 {counter.strip()}，监票人 {scrutineer.strip()}"
+    )
+    db.session.commit()

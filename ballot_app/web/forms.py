@@ -92,6 +92,15 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField("原因（记入操作日志）", [InputRequired("请填写原因。")])
 
 
+class CertifyForm(FlaskForm):
+    counter_name = StringField(
+        "计票人姓名", [InputRequired("请填写计票人的姓名。"), Length(max=64)]
+    )
+    scrutineer_name = StringField(
+        "监票人姓名", [InputRequired("请填写监票人的姓名。"), Length(max=64)]
+    )
+
+
 def show_errors(form: FlaskForm, error: InvalidInput) -> None:
     """Put a service's field errors on the form, keeping what was typed."""
     for name, message in error.fields.items():

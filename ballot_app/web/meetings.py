@@ -18,6 +18,7 @@ from ..services import live, meetings, monitor, results, roster, slips
 from ..services.errors import InvalidInput, StateBlocked
 from .forms import (
     ActionForm,
+    CertifyForm,
     EvalueeForm,
     MeetingForm,
     ReasonForm,
@@ -90,6 +91,7 @@ def _show(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, in
             void_form=forms.get("void_form") or VoidForm(),
             evaluee_form=forms.get("evaluee_form") or EvalueeForm(),
             reason_form=forms.get("reason_form") or ReasonForm(),
+            certify_form=forms.get("certify_form") or CertifyForm(),
         ),
         status,
     )
@@ -261,9 +263,27 @@ def is_sealed(meeting: Meeting) -> bool:
     return meeting.state in (MeetingState.DRAFT, MeetingState.OPEN)
 
 
+@bp.post("/<int:meeting_id>/certify")
+@role_required(*MANAGERS)
+@with_meeting(MeetingState.CLOSED)
+def certify(meeting: Meeting) -> Page:
+    form = CertifyForm()
+    if form.validate_on_submit():
+        try:
+            meetings.certify(
+                current_user, meeting, form.counter_name.data or "", form.scrutineer_name.data or ""
+            )
+        except StateBlocked as e:
+            form.form_errors.extend(e.blockers)
+        else:
+            flash("结果已确认：会议从此只读，附件7打印时带上计票人和监票人的姓名。", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return _show(meeting, 400, certify_form=form)
+
+
 @bp.post("/<int:meeting_id>/monitor/revoke")
 @role_required(*MANAGERS)
-@with_meeting()
+@with_meeting(MeetingState.DRAFT, MeetingState.OPEN, MeetingState.CLOSED)
 def revoke_monitor_links(meeting: Meeting) -> Page:
     if ActionForm().validate_on_submit():
         monitor.revoke_links(current_user, meeting)

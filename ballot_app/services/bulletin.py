@@ -1,0 +1,39 @@
+"""The bulletin (凭证号公示): after certification, every tracker code of the meeting, with
+the totals, so each voter can see their ballot was counted; no choice is shown, so nobody
+can prove to anyone how they voted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..domain.meeting_state import MeetingState
+from ..domain.slip7 import Slip7
+from ..extensions import db
+from ..models import Meeting, Receipt
+from .errors import NotFound
+from .results import meeting_results
+
+NOT_YET = "测评结果确认后才公布凭证号。请在计票人、监票人签字确认后再来查看。"
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    meeting: Meeting
+    codes: list[str]  #: sorted: the order says nothing of when each ballot came
+    slip7: Slip7
+    paper_ballots: int  #: paper ballots carry no tracker code
+
+
+def bulletin(meeting_id: int) -> Bulletin:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.state != MeetingState.CERTIFIED:
+        raise NotFound(NOT_YET)
+    codes = list(
+        db.session.scalars(
+            select(Receipt.code).where(Receipt.meeting_id == meeting_id).order_by(Receipt.code)
+        )
+    )
+    slip7 = meeting_results(meeting).slip7
+    return Bulletin(meeting, codes, slip7, max(slip7.returned - len(codes), 0))

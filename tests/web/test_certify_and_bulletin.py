@@ -1,0 +1,109 @@
+"""Certifying with the 计票人 and 监票人, the read-only meeting after it, and the bulletin."""
+
+import secrets
+
+import pytest
+from sqlalchemy import select
+
+from ballot_app.domain.choices import Category, Source
+from ballot_app.domain.meeting_state import MeetingState
+from ballot_app.domain.roles import Role
+from ballot_app.extensions import db
+from ballot_app.models import AuditEvent, Ballot, Meeting, Receipt
+
+from .. import factories
+
+NAMES = {"counter_name": "计票甲", "scrutineer_name": "监票乙"}
+
+
+def _closed_with_votes(app, n: int = 3):  # type: ignore[no-untyped-def]
+    m = factories.meeting(app, a=1, b=3)
+    for value in factories.slip_values(app, m)[:n]:
+        factories.cast(app, m, value)
+    owner = db.session.get(factories.User, m.created_by_id)
+    factories.meetings.transition(owner, m, factories.Transition.CLOSE)
+    return m, owner
+
+
+def test_only_organizers_and_admins_certify_and_names_are_required(app, client, actions):
+    m, owner = _closed_with_votes(app)
+    actions.login_as(factories.user(Role.TELLER, name="jp", grp=factories.group()))
+    assert client.post(f"/meetings/{m.id}/certify", data=NAMES).status_code == 403
+    actions.login_as(owner)
+    blank = client.post(f"/meetings/{m.id}/certify", data={"counter_name": "计票甲"})
+    assert blank.status_code == 400 and "请填写监票人的姓名" in blank.get_data(as_text=True)
+    assert client.post(f"/meetings/{m.id}/certify", data=NAMES).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Meeting, m.id).state == MeetingState.CERTIFIED
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "meeting.certify")
+    ).one()
+    assert event.user_id == owner.id and "计票甲" in event.detail
+    slip7 = client.get(f"/print/{m.id}/slip7").get_data(as_text=True)
+    assert "计票甲" in slip7 and "监票乙" in slip7
+
+
+def test_more_returned_than_issued_blocks_certifying_with_the_reason(app, client, actions):
+    m, owner = _closed_with_votes(app, n=4)
+    extra = Ballot(
+        id=secrets.token_hex(16),
+        meeting_id=m.id,
+        category=Category.B,
+        source=Source.PAPER,
+        has_form5=False,
+        has_form6=False,
+    )
+    db.session.add(extra)
+    db.session.commit()
+    actions.login_as(owner)
+    page = client.post(f"/meetings/{m.id}/certify", data=NAMES)
+    assert page.status_code == 400 and "收回的票数多于发出的票数" in page.get_data(as_text=True)
+    assert db.session.get(Meeting, m.id).state == MeetingState.CLOSED
+
+
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("settings", {"secretary_name": "", "pass_rate_base": "valid", "live_step": 5}),
+        ("slips", {"count_a": 1, "count_b": 0}),
+        ("slips/void", {"code": "0000-0000-000"}),
+        ("open", {}),
+        ("close", {}),
+        ("reopen", {"reason": "想再投"}),
+        ("certify", NAMES),
+        ("monitor/revoke", {}),
+        ("evaluees", {"name": "新人", "post": "副镇长"}),
+    ],
+)
+def test_a_certified_meeting_refuses_every_write(app, client, actions, path, data):
+    m, owner = _closed_with_votes(app)
+    admin = factories.user(Role.ADMIN, name="guanli")
+    factories.meetings.certify(owner, m, "计票甲", "监票乙")
+    before = db.session.query(AuditEvent).count()
+    actions.login_as(admin)
+    answer = client.post(f"/meetings/{m.id}/{path}", data=data)
+    assert answer.status_code in (400, 403, 409), (path, answer.status_code)
+    db.session.expire_all()
+    assert db.session.get(Meeting, m.id).state == MeetingState.CERTIFIED
+    assert db.session.query(AuditEvent).count() == before
+
+
+def test_the_bulletin_lists_every_tracker_code_and_no_choice_after_certifying(app, client):
+    m, owner = _closed_with_votes(app)
+    early = client.get(f"/b/{m.id}")
+    assert early.status_code == 404 and "确认后才公布" in early.get_data(as_text=True)
+    factories.meetings.certify(owner, m, "计票甲", "监票乙")
+    page = client.get(f"/b/{m.id}").get_data(as_text=True)
+    codes = sorted(db.session.scalars(select(Receipt.code).where(Receipt.meeting_id == m.id)))
+    assert len(codes) == 3
+    listed = [c for c in codes if c in page]
+    assert listed == codes and page.index(codes[0]) < page.index(codes[1]) < page.index(codes[2])
+    assert "发出 <strong>4</strong> 票，收回 <strong>3</strong> 票" in page
+    assert not any(word in page for word in ("优秀", "称职", "较好", "不称职"))
+
+
+def test_the_receipt_links_to_the_bulletin(app, client, actions):
+    m = factories.meeting(app)
+    value = factories.slip_values(app, m)[0]
+    receipt = client.get(actions.vote(m, value).headers["Location"])
+    assert f'href="/b/{m.id}"' in receipt.get_data(as_text=True)
