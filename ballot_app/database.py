@@ -59,10 +59,15 @@ def begin_write() -> None:
     Ends the read-only transaction a request may have open, so nothing read before is
     trusted: the write's own conditions (WHERE clauses, constraints) decide.
     """
+    _end_read()
+    db.session.connection(execution_options={WRITE_OPTION: True})
+
+
+def _end_read() -> None:
+    """End the read-only transaction a request may have open before a write begins."""
     session = db.session()
     if session.in_transaction():
         session.commit()
-    session.connection(execution_options={WRITE_OPTION: True})
 
 
 @contextmanager
@@ -77,9 +82,7 @@ def read_connection() -> Iterator[Connection]:
 def write_transaction() -> Iterator[Connection]:
     """A Core connection in a writing transaction (SQLite: BEGIN IMMEDIATE), committed when
     the block ends and rolled back if it raises. For hot paths that need no ORM session."""
-    session = db.session()
-    if session.in_transaction():
-        session.commit()
+    _end_read()
     with (
         _writers_queue(db.engine),
         db.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn,

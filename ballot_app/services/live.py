@@ -25,24 +25,29 @@ from . import results
 def live_results(meeting: Meeting) -> dict[str, Any]:
     """The tally schema, with turnout live and, while the box is open, results in steps;
     plus a "live" object saying which."""
+    if meeting.state in (MeetingState.CLOSED, MeetingState.CERTIFIED):
+        figures = results.meeting_results(meeting)
+        exact = figures.as_dict()
+        counted = figures.returned
+        exact["live"] = {"exact": True, "results_ballots": counted, "returned": counted}
+        return exact
     returned = db.session.scalar(
         select(func.count()).select_from(Ballot).where(Ballot.meeting_id == meeting.id)
     )
     returned = int(returned or 0)
-    if meeting.state in (MeetingState.CLOSED, MeetingState.CERTIFIED):
-        body = results.meeting_results(meeting).as_dict()
-        live: dict[str, Any] = {"exact": True, "results_ballots": returned}
-    else:
-        view = db.session.get(LiveView, meeting.id)
-        shown = view.ballots if view is not None else None
-        if shows_new_results(shown, returned, meeting.live_step):
-            view = _new_view(meeting)
-        assert view is not None
-        body = json.loads(view.body)
-        live = {"exact": False, "step": meeting.live_step, "results_ballots": view.ballots}
+    view = db.session.get(LiveView, meeting.id)
+    if shows_new_results(view.ballots if view is not None else None, returned, meeting.live_step):
+        view = _new_view(meeting)
+    assert view is not None
+    body: dict[str, Any] = json.loads(view.body)
     body["meeting"]["state"] = meeting.state.value
     body["tokens"] = results.token_stats(meeting.id).as_dict()
-    body["live"] = {**live, "returned": returned}
+    body["live"] = {
+        "exact": False,
+        "step": meeting.live_step,
+        "results_ballots": view.ballots,
+        "returned": returned,
+    }
     return body
 
 

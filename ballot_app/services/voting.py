@@ -229,8 +229,3 @@ def _refuse_cast(slip: OpenSlip) -> NoReturn:
     """Why a cast's UPDATE found no token to use (it was used, voided or closed meanwhile)."""
     _check_token(slip.secret_hash, slip.meeting.id, slip.category)
     raise SlipInvalid(FORGED)  # usable again now (the box reopened meanwhile): not this slip
-
-
-def meeting_for_receipt(meeting_id: int) -> MeetingFace | None:
-    """The meeting a receipt or test page names, as its voters see it."""
-    return meeting_face(meeting_id)

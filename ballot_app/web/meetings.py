@@ -28,6 +28,7 @@ from .forms import (
     show_errors,
 )
 from .guards import EVERYONE, MANAGERS, keys, role_required, with_meeting
+from .live_board import live_response
 from .public_url import is_loopback, public_base_url
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -295,26 +296,9 @@ def revoke_monitor_links(meeting: Meeting) -> Page:
 @role_required(*EVERYONE)
 @with_meeting()
 def live_page(meeting: Meeting) -> Response:
-    """The live count for a teller's phone or a projector (?projector=1: large type,
-    turnout only until the box closes). ?board=1 answers the board alone, with an ETag, for
-    the page's poller; without JavaScript the page refreshes itself."""
-    projector = request.args.get("projector") == "1"
-    board_only = request.args.get("board") == "1"
-    context = {
-        "meeting": meeting,
-        "data": live.live_results(meeting),
-        "projector": projector,
-        "secretary": meeting.secretary_name,
-    }
-    html = render_template(
-        "meetings/_live_board.html" if board_only else "meetings/live.html", **context
-    )
-    response = Response(html, mimetype="text/html")
-    response.headers["Cache-Control"] = "no-cache"
-    if board_only:
-        response.add_etag()
-        return response.make_conditional(request)
-    return response
+    """The live count for a teller's phone or a projector; without JavaScript the page
+    refreshes itself."""
+    return live_response(meeting)
 
 
 @bp.get("/<int:meeting_id>/live.json")

@@ -261,7 +261,7 @@ def receipt(signed: str) -> tuple[str, int]:
     if payload is None:
         return _refusal(SlipInvalid(voting.FORGED))
     meeting_id, code = payload.split(":", 1)
-    return _filled("receipt.html", code, voting.meeting_for_receipt(int(meeting_id))), 200
+    return _filled("receipt.html", code, voting.meeting_face(int(meeting_id))), 200
 
 
 @bp.get("/check/<signed>")
@@ -270,4 +270,4 @@ def check(signed: str) -> tuple[str, int]:
     payload = keys().unsign("check", signed)
     if payload is None:
         return _refusal(SlipInvalid(voting.FORGED))
-    return _page("check.html", meeting=voting.meeting_for_receipt(int(payload)))
+    return _page("check.html", meeting=voting.meeting_face(int(payload)))

@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from ballot_app.extensions import db
 from ballot_app.models import Ballot, Receipt
@@ -18,19 +17,8 @@ from .. import factories
 SUBMITS = 20
 
 
-@pytest.fixture
-def server(app):
-    """The app on a real threaded server on 127.0.0.1, stopped after the test."""
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=10)
-
-
 @pytest.mark.slow
-def test_concurrent_submits_of_one_slip_store_exactly_one_ballot(app, server, caplog):
+def test_concurrent_submits_of_one_slip_store_exactly_one_ballot(app, live_server, caplog):
     caplog.set_level(logging.INFO, logger="werkzeug")
     m = factories.meeting(app, members=5)
     value = factories.slip_values(app, m)[0]
@@ -41,7 +29,7 @@ def test_concurrent_submits_of_one_slip_store_exactly_one_ballot(app, server, ca
     def submit(_: int) -> int:
         with requests.Session() as s:
             start.wait()
-            r = s.post(f"{server}/v/submit", data=data, allow_redirects=False, timeout=30)
+            r = s.post(f"{live_server}/v/submit", data=data, allow_redirects=False, timeout=30)
             return r.status_code
 
     with ThreadPoolExecutor(SUBMITS) as pool:
@@ -60,17 +48,17 @@ def test_concurrent_submits_of_one_slip_store_exactly_one_ballot(app, server, ca
 
 
 @pytest.mark.slow
-def test_a_phone_votes_through_the_real_server(app, server):
+def test_a_phone_votes_through_the_real_server(app, live_server):
     m = factories.meeting(app)
     value = factories.slip_values(app, m)[0]
     db.session.remove()
     with requests.Session() as s:
-        page = s.get(f"{server}/v/{value}", timeout=10)
+        page = s.get(f"{live_server}/v/{value}", timeout=10)
         assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
         data = {"slip": value, **factories.form_for(m), "confirm_empty": "0"}
-        review = s.post(f"{server}/v/review", data=data, timeout=10)
+        review = s.post(f"{live_server}/v/review", data=data, timeout=10)
         assert "请核对您的选择" in review.text
-        receipt = s.post(f"{server}/v/submit", data=data, timeout=10)
+        receipt = s.post(f"{live_server}/v/submit", data=data, timeout=10)
         assert receipt.status_code == 200 and "投票成功" in receipt.text
-        again = s.get(f"{server}/v/{value}", timeout=10)
+        again = s.get(f"{live_server}/v/{value}", timeout=10)
         assert again.url == receipt.url  # the cookie brings the receipt back
