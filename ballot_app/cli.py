@@ -59,6 +59,7 @@ def demo_command(password: str | None, if_empty: bool) -> None:
     click.echo(f"演示数据已装入。Demo data loaded.\n会议编号 meeting id: {info.meeting_id}")
     click.echo(f"管理员 admin:      {info.admin_username} / {info.admin_password}")
     click.echo(f"考核组 organizer:  {info.organizer_username} / {info.organizer_password}")
+    click.echo(f"计票人 teller:     {info.teller_username} / {info.teller_password}")
     click.echo(f"一张表B测评码的投票地址 one voter URL:\n{info.voter_url}")
     if not current_app.config["PUBLIC_BASE_URL"]:
         click.echo(

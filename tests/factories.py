@@ -44,6 +44,15 @@ def user(role: Role = Role.ORGANIZER, name: str | None = None, grp: Group | None
     return accounts.create_user(name, PASSWORD, role, group_name=grp.name if grp else None)
 
 
+def teller(m: Meeting, name: str | None = None) -> User:
+    """A teller account assigned to this meeting (as its organizer would do)."""
+    account = user(Role.TELLER, name=name)
+    meeting = db.session.get(Meeting, m.id)
+    meeting.tellers.append(account)
+    db.session.commit()
+    return account
+
+
 def unit(owner: User | None = None, members: int = 3, name: str = "测试镇") -> Unit:
     owner = owner or user()
     u = roster.create_unit(owner, name, "township")

@@ -8,7 +8,7 @@ from enum import StrEnum
 class Role(StrEnum):
     ADMIN = "admin"  #: 区委组织部干部一科: everything
     ORGANIZER = "organizer"  #: 考核组: the units of the group
-    TELLER = "teller"  #: 计票人/监票人: the results of the group's meetings
+    TELLER = "teller"  #: 计票人/监票人: the meetings they are assigned to
 
     @property
     def label(self) -> str:
@@ -21,6 +21,16 @@ ROLE_LABELS = {Role.ADMIN: "管理员", Role.ORGANIZER: "考核组", Role.TELLER
 def may_see_unit(role: Role, user_group: int | None, unit_group: int | None) -> bool:
     """Admins see every unit; others only the units assigned to their own group."""
     return role == Role.ADMIN or (user_group is not None and user_group == unit_group)
+
+
+def may_see_meeting(
+    role: Role, user_group: int | None, unit_group: int | None, *, assigned: bool
+) -> bool:
+    """Admins see every meeting, organizers their group's; a teller only the meetings they
+    are assigned to count, whatever their group."""
+    if role == Role.TELLER:
+        return assigned
+    return may_see_unit(role, user_group, unit_group)
 
 
 def may_manage(role: Role) -> bool:

@@ -1,7 +1,7 @@
 """SQLAlchemy 2 typed models. Import from here so every table is registered."""
 
 from .ballot import Ballot, Comment, Form5Mark, Form6Mark, Receipt
-from .meeting import AuditEvent, Evaluee, LiveView, Meeting
+from .meeting import AuditEvent, Evaluee, LiveView, Meeting, meeting_teller
 from .people import Campaign, Group, Member, Unit, User
 from .token import Token
 
@@ -21,4 +21,5 @@ __all__ = [
     "Token",
     "Unit",
     "User",
+    "meeting_teller",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Column, Enum, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.meeting_state import MeetingState
@@ -12,6 +12,15 @@ from ..domain.slip7 import PassRateBase
 from ..extensions import db
 from .people import Unit, User
 from .types import UtcDateTime, utcnow
+
+#: Teller accounts (计票人/监票人) assigned to a meeting: they see it, its live count, and
+#: enter its paper ballots; nothing else.
+meeting_teller = Table(
+    "meeting_teller",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class Meeting(db.Model):  # type: ignore[name-defined,misc]
@@ -55,6 +64,9 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
         back_populates="meeting",
         order_by="Evaluee.position, Evaluee.id",
         cascade="all, delete-orphan",
+    )
+    tellers: Mapped[list[User]] = relationship(
+        secondary=meeting_teller, order_by="User.display_name, User.id"
     )
 
 

@@ -43,6 +43,8 @@ class DemoInfo:
     admin_password: str
     organizer_username: str
     organizer_password: str
+    teller_username: str
+    teller_password: str
     voter_url: str
 
 
@@ -93,6 +95,9 @@ def load_demo(keys: Keys, base_url: str, *, password: str | None = None) -> Demo
         ),
         keys,
     )
+    teller_password = password or secrets.token_urlsafe(9)
+    teller = create_user("jipiao1", teller_password, Role.TELLER, display_name="（演示）计票人")
+    meeting.tellers.append(teller)
     transition(organizer, meeting, Transition.OPEN)
     token = db.session.scalars(
         select(Token).where(Token.meeting_id == meeting.id, Token.category == "B").limit(1)
@@ -103,5 +108,7 @@ def load_demo(keys: Keys, base_url: str, *, password: str | None = None) -> Demo
         admin_password,
         organizer.username,
         organizer_password,
+        teller.username,
+        teller_password,
         voter_url(base_url, keys, token),
     )

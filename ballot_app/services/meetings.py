@@ -16,7 +16,7 @@ from ..domain.meeting_state import (
     Transition,
     blockers,
 )
-from ..domain.roles import Role, may_see_unit
+from ..domain.roles import Role, may_see_meeting
 from ..domain.slip7 import PassRateBase
 from ..extensions import db
 from ..models import Evaluee, Meeting, Token, Unit, User
@@ -26,6 +26,7 @@ from .errors import Forbidden, InvalidInput, NotFound, StateBlocked
 from .ordering import move_one_place
 from .results import meeting_results
 from .slips import add_slips
+from .tellers import assigned_meeting_ids, is_assigned
 from .unlinking import erase_casting_order
 
 
@@ -57,14 +58,21 @@ def get_meeting(user: User, meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound("找不到这次会议，它可能已被删除。请回到首页重新选择。")
-    if not may_see_unit(user.role, user.group_id, meeting.unit.group_id):
+    assigned = user.role == Role.TELLER and is_assigned(user, meeting.id)
+    if not may_see_meeting(user.role, user.group_id, meeting.unit.group_id, assigned=assigned):
+        if user.role == Role.TELLER:
+            raise Forbidden(
+                "您的计票人账号没有分配到这次会议。请考核组在会议页面「计票人账号」中加上您。"
+            )
         raise Forbidden("这次会议不属于您所在的考核组。如需查看，请与管理员联系。")
     return meeting
 
 
-def unit_meetings(unit: Unit) -> list[Meeting]:
-    """A unit's meetings, newest first."""
+def unit_meetings(unit: Unit, user: User | None = None) -> list[Meeting]:
+    """A unit's meetings, newest first; for a teller, only those they are assigned to."""
     query = select(Meeting).where(Meeting.unit_id == unit.id)
+    if user is not None and user.role == Role.TELLER:
+        query = query.where(Meeting.id.in_(assigned_meeting_ids(user)))
     return list(db.session.scalars(query.order_by(Meeting.held_on.desc(), Meeting.id.desc())))
 
 

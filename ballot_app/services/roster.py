@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 
 from ..database import begin_write
 from ..domain.roles import Role, may_see_unit
 from ..extensions import db
-from ..models import Campaign, Group, Member, Unit, User
+from ..models import Campaign, Group, Meeting, Member, Unit, User, meeting_teller
 from .audit import record_event
 from .errors import Forbidden, InvalidInput, NotFound
 from .ordering import move_one_place
@@ -57,10 +58,21 @@ def group_named(name: str) -> Group:
     return group
 
 
+def _units_with_meetings_of(teller: User) -> Any:
+    return (
+        select(Meeting.unit_id)
+        .join(meeting_teller, meeting_teller.c.meeting_id == Meeting.id)
+        .where(meeting_teller.c.user_id == teller.id)
+    )
+
+
 def visible_units(user: User) -> list[Unit]:
-    """The units this user may see: all for an admin, the group's units for others."""
+    """The units this user may see: all for an admin, the group's units for organizers, and
+    for a teller the units of the meetings they are assigned to."""
     query = select(Unit).order_by(Unit.name)
-    if user.role != Role.ADMIN:
+    if user.role == Role.TELLER:
+        query = query.where(Unit.id.in_(_units_with_meetings_of(user)))
+    elif user.role != Role.ADMIN:
         query = query.where(Unit.group_id == user.group_id, Unit.group_id.is_not(None))
     return list(db.session.scalars(query))
 
@@ -70,7 +82,10 @@ def get_unit(user: User, unit_id: int) -> Unit:
     unit = db.session.get(Unit, unit_id)
     if unit is None:
         raise NotFound("找不到这个单位，它可能已被删除。请回到首页重新选择。")
-    if not may_see_unit(user.role, user.group_id, unit.group_id):
+    if user.role == Role.TELLER:
+        if unit.id not in set(db.session.scalars(_units_with_meetings_of(user))):
+            raise Forbidden("您的计票人账号没有分配到这个单位的会议。如需查看，请与考核组联系。")
+    elif not may_see_unit(user.role, user.group_id, unit.group_id):
         raise Forbidden("这个单位不属于您所在的考核组。如需查看，请与管理员联系。")
     return unit
 

@@ -101,6 +101,19 @@ class CertifyForm(FlaskForm):
     )
 
 
+class AssignTellerForm(FlaskForm):
+    teller_id = SelectField("计票人账号", coerce=int, validate_choice=False)
+
+
+class NewTellerForm(FlaskForm):
+    username = StringField("用户名（登录用）", [InputRequired(NEED), Length(max=64)])
+    display_name = StringField("姓名", [InputRequired(NEED), Length(max=64)])
+    #: Shown as typed: the organizer picks it to tell the teller, and keeps it on an error.
+    password = StringField(
+        "初始密码（至少 8 位，请当面告诉本人）", [InputRequired(NEED), Length(max=128)]
+    )
+
+
 def show_errors(form: FlaskForm, error: InvalidInput) -> None:
     """Put a service's field errors on the form, keeping what was typed."""
     for name, message in error.fields.items():

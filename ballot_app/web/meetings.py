@@ -14,13 +14,15 @@ from ..domain.meeting_state import MeetingState, Transition, blockers
 from ..domain.roles import Role
 from ..domain.slip7 import PassRateBase
 from ..models import Meeting
-from ..services import live, meetings, monitor, results, roster, slips
+from ..services import live, meetings, monitor, results, roster, slips, tellers
 from ..services.errors import InvalidInput, StateBlocked
 from .forms import (
     ActionForm,
+    AssignTellerForm,
     CertifyForm,
     EvalueeForm,
     MeetingForm,
+    NewTellerForm,
     ReasonForm,
     SettingsForm,
     SlipsForm,
@@ -93,9 +95,19 @@ def _show(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, in
             evaluee_form=forms.get("evaluee_form") or EvalueeForm(),
             reason_form=forms.get("reason_form") or ReasonForm(),
             certify_form=forms.get("certify_form") or CertifyForm(),
+            assign_form=forms.get("assign_form") or _assign_form(meeting),
+            new_teller_form=forms.get("new_teller_form") or NewTellerForm(),
         ),
         status,
     )
+
+
+def _assign_form(meeting: Meeting, form: AssignTellerForm | None = None) -> AssignTellerForm:
+    form = form or AssignTellerForm()
+    form.teller_id.choices = [
+        (u.id, f"{u.display_name}（{u.username}）") for u in tellers.assignable(meeting)
+    ]
+    return form
 
 
 def _monitor_url(meeting: Meeting, public_url: str) -> str | None:
@@ -290,6 +302,57 @@ def revoke_monitor_links(meeting: Meeting) -> Page:
         monitor.revoke_links(current_user, meeting)
         flash("原来的监票链接和二维码已全部失效，下面是新的。", "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#monitor")
+
+
+@bp.post("/<int:meeting_id>/tellers")
+@role_required(*MANAGERS)
+@with_meeting()
+def assign_teller(meeting: Meeting) -> Page:
+    form = _assign_form(meeting)
+    if form.validate_on_submit():
+        try:
+            teller = tellers.assign(current_user, meeting, form.teller_id.data or 0)
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            flash(f"已把 {teller.display_name} 加为本次会议的计票人。", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#tellers")
+    return _show(meeting, 400, assign_form=form)
+
+
+@bp.post("/<int:meeting_id>/tellers/new")
+@role_required(*MANAGERS)
+@with_meeting()
+def new_teller(meeting: Meeting) -> Page:
+    form = NewTellerForm()
+    if form.validate_on_submit():
+        try:
+            teller = tellers.create_and_assign(
+                current_user,
+                meeting,
+                form.username.data or "",
+                form.display_name.data or "",
+                form.password.data or "",
+            )
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            flash(
+                f"已新建计票人账号「{teller.username}」并加到本次会议。请把用户名和密码当面告诉本人。",
+                "success",
+            )
+            return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#tellers")
+    return _show(meeting, 400, new_teller_form=form)
+
+
+@bp.post("/<int:meeting_id>/tellers/<int:teller_id>/remove")
+@role_required(*MANAGERS)
+@with_meeting()
+def remove_teller(meeting: Meeting, teller_id: int) -> Page:
+    if ActionForm().validate_on_submit():
+        tellers.unassign(current_user, meeting, teller_id)
+        flash("已把这个账号移出本次会议的计票人名单。", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#tellers")
 
 
 @bp.get("/<int:meeting_id>/live")

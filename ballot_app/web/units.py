@@ -24,7 +24,7 @@ def index() -> Page:
 
 def _index_page(form: UnitForm, status: int = 200) -> Page:
     units = roster.visible_units(current_user)
-    meetings = {u.id: unit_meetings(u) for u in units}
+    meetings = {u.id: unit_meetings(u, current_user) for u in units}
     return render_template("units/index.html", units=units, meetings=meetings, form=form), status
 
 
@@ -54,7 +54,7 @@ def _unit_page(unit_id: int, member_form: MemberForm | None = None, status: int 
         render_template(
             "units/show.html",
             unit=unit,
-            meetings=unit_meetings(unit),
+            meetings=unit_meetings(unit, current_user),
             form=member_form or MemberForm(),
             action=ActionForm(),
         ),

@@ -2,7 +2,6 @@
 
 import pytest
 
-from ballot_app.domain.roles import Role
 from ballot_app.extensions import db
 
 from .. import factories
@@ -12,7 +11,7 @@ from .conftest import PHONE
 @pytest.mark.slow
 def test_the_live_page_updates_without_reload_after_a_phone_votes(app, browser, live_server):
     m = factories.meeting(app, a=1, b=3, members=2)
-    teller = factories.user(Role.TELLER, name="jipiao", grp=factories.group())
+    teller = factories.teller(m, name="jipiao")
     value = factories.slip_values(app, m)[0]
     meeting_id, username = m.id, teller.username
     db.session.remove()

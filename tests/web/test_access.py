@@ -20,8 +20,9 @@ def test_anonymous_people_are_sent_to_login(app, client, path):
 
 
 @pytest.mark.parametrize(
-    ("role", "same_group", "path", "status"),
+    ("role", "inside", "path", "status"),
     [
+        (Role.TELLER, False, "/meetings/{id}", 403),  # same group, but not assigned
         (Role.ORGANIZER, True, "/meetings/{id}", 200),
         (Role.ORGANIZER, False, "/meetings/{id}", 403),
         (Role.ADMIN, False, "/meetings/{id}", 200),
@@ -33,16 +34,21 @@ def test_anonymous_people_are_sent_to_login(app, client, path):
         (Role.ORGANIZER, True, "/meetings/{id}/tally.json", 409),  # sealed while open
     ],
 )
-def test_access_matrix_get(app, client, actions, role, same_group, path, status):
+def test_access_matrix_get(app, client, actions, role, inside, path, status):
+    """Inside: an organizer of the meeting's group; a teller assigned to the meeting."""
     m = factories.meeting(app)
-    group = factories.group() if same_group else factories.group("第二考核组")
-    actions.login_as(factories.user(role, grp=None if role == Role.ADMIN else group))
+    if role == Role.TELLER:
+        account = factories.teller(m) if inside else factories.user(Role.TELLER)
+    else:
+        group = factories.group() if inside else factories.group("第二考核组")
+        account = factories.user(role, grp=None if role == Role.ADMIN else group)
+    actions.login_as(account)
     assert client.get(path.format(id=m.id)).status_code == status
 
 
 def test_a_teller_cannot_open_or_close_the_box(app, client, actions):
     m = factories.meeting(app)
-    actions.login_as(factories.user(Role.TELLER))
+    actions.login_as(factories.teller(m))
     assert client.post(f"/meetings/{m.id}/close").status_code == 403
     assert m.state == MeetingState.OPEN
 

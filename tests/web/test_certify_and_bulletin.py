@@ -27,7 +27,7 @@ def _closed_with_votes(app, n: int = 3):  # type: ignore[no-untyped-def]
 
 def test_only_organizers_and_admins_certify_and_names_are_required(app, client, actions):
     m, owner = _closed_with_votes(app)
-    actions.login_as(factories.user(Role.TELLER, name="jp", grp=factories.group()))
+    actions.login_as(factories.teller(m, name="jp"))
     assert client.post(f"/meetings/{m.id}/certify", data=NAMES).status_code == 403
     actions.login_as(owner)
     blank = client.post(f"/meetings/{m.id}/certify", data={"counter_name": "计票甲"})

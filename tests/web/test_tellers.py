@@ -1,0 +1,65 @@
+"""Teller accounts assigned to meetings: what they see, and how organizers assign them."""
+
+from sqlalchemy import select
+
+from ballot_app.domain.roles import Role
+from ballot_app.extensions import db
+from ballot_app.models import AuditEvent, Meeting, User
+
+from .. import factories
+
+
+def test_a_teller_sees_only_the_meetings_assigned_to_them(app, client, actions):
+    mine = factories.meeting(app, unit_name="甲镇")
+    other = factories.meeting(app, unit_name="乙镇", owner=db.session.get(User, mine.created_by_id))
+    teller = factories.teller(mine, name="jp1")
+    actions.login_as(teller)
+    home = client.get("/").get_data(as_text=True)
+    assert "甲镇" in home and "乙镇" not in home
+    assert client.get(f"/meetings/{mine.id}/live").status_code == 200
+    refused = client.get(f"/meetings/{other.id}")
+    assert refused.status_code == 403
+    assert "没有分配到这次会议" in refused.get_data(as_text=True)
+    assert client.get(f"/units/{other.unit_id}").status_code == 403
+
+
+def test_an_organizer_creates_assigns_and_removes_a_teller_with_audit_events(app, client, actions):
+    m = factories.meeting(app)
+    owner = db.session.get(User, m.created_by_id)
+    actions.login_as(owner)
+    short = client.post(
+        f"/meetings/{m.id}/tellers/new",
+        data={"username": "jipiao", "display_name": "计票员甲", "password": "short"},
+    )
+    page = short.get_data(as_text=True)
+    # Refused with the reason, and what was typed is still in the form.
+    assert short.status_code == 400 and "密码至少 8 位" in page and 'value="计票员甲"' in page
+    made = client.post(
+        f"/meetings/{m.id}/tellers/new",
+        data={"username": "jipiao", "display_name": "计票员甲", "password": "long enough 1"},
+    )
+    assert made.status_code == 302
+    existing = factories.user(Role.TELLER, name="jianpiao")
+    shown = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert "计票员甲（jipiao）" in shown and f'<option value="{existing.id}"' in shown
+    assert (
+        client.post(f"/meetings/{m.id}/tellers", data={"teller_id": existing.id}).status_code == 302
+    )
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, m.id)
+    assert {t.username for t in meeting.tellers} == {"jipiao", "jianpiao"}
+    client.post(f"/meetings/{m.id}/tellers/{existing.id}/remove")
+    db.session.expire_all()
+    assert [t.username for t in db.session.get(Meeting, m.id).tellers] == ["jipiao"]
+    actions = [
+        e.action
+        for e in db.session.scalars(select(AuditEvent).where(AuditEvent.meeting_id == m.id))
+    ]
+    assert actions.count("teller.assign") == 2 and "teller.unassign" in actions
+
+
+def test_a_teller_cannot_assign_tellers(app, client, actions):
+    m = factories.meeting(app)
+    actions.login_as(factories.teller(m))
+    other = factories.user(Role.TELLER, name="another")
+    assert client.post(f"/meetings/{m.id}/tellers", data={"teller_id": other.id}).status_code == 403
