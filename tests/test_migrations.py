@@ -58,5 +58,8 @@ def test_tally_index_migration_keeps_every_count_of_an_existing_box(tmp_path):
             db.session.commit()
             downgrade(revision=FIRST)
             upgrade()
+            # Down and up again: the box is still there.
+            kept = db.session.execute(text("SELECT count(*) FROM form5_mark")).scalar_one()
+            assert kept == 2
             db.session.remove()
             db.engine.dispose()
