@@ -60,6 +60,7 @@ class MeetingFacts:
     is_admin: bool = False
     reason: str = ""
     counters: tuple[str, str] = ("", "")  #: 计票人, 监票人
+    pending_paper_stacks: int = 0  #: paper stacks entered but not yet counted
 
 
 def blockers(transition: Transition, facts: MeetingFacts) -> list[str]:
@@ -89,6 +90,11 @@ def blockers(transition: Transition, facts: MeetingFacts) -> list[str]:
             found.append(
                 "收回的票数多于发出的票数，测评无效，应重新进行测评：本轮不能确认，"
                 "请新建一次测评会议重新发票。"
+            )
+        if facts.pending_paper_stacks:
+            found.append(
+                f"还有 {facts.pending_paper_stacks} 叠纸质票没有录完或没有核对一致："
+                "请在「纸质票」页面录完并计入，或删除录错的那一叠，再确认结果。"
             )
         if not all(name.strip() for name in facts.counters):
             found.append("请填写计票人和监票人的姓名。")

@@ -2,6 +2,7 @@
 
 from .ballot import Ballot, Comment, Form5Mark, Form6Mark, Receipt
 from .meeting import AuditEvent, Evaluee, LiveView, Meeting, meeting_teller
+from .paper import PaperSheet, PaperStack
 from .people import Campaign, Group, Member, Unit, User
 from .token import Token
 
@@ -16,6 +17,8 @@ __all__ = [
     "Group",
     "LiveView",
     "Meeting",
+    "PaperSheet",
+    "PaperStack",
     "Member",
     "Receipt",
     "Token",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Enum, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, Enum, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.meeting_state import MeetingState
@@ -54,6 +54,8 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     participants: Mapped[int | None]
     #: Paper forms handed out to people without a smartphone.
     paper_issued: Mapped[int] = mapped_column(default=0)
+    #: Paper stacks count only after a second teller's entry agrees with the first.
+    paper_double_entry: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Random; monitor links name it, so replacing it revokes every link given out.
     monitor_nonce: Mapped[str] = mapped_column(String(32), default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

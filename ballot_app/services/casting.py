@@ -26,6 +26,7 @@ from ..domain.choices import Category, Source
 from ..domain.marks import Packet, is_void
 from ..domain.secrecy import ballot_key
 from ..extensions import db
+from ..models import Ballot, Comment, Form5Mark, Form6Mark
 
 # Enum columns hold the member's name (SQLAlchemy's default), so the text below binds names.
 _CAST_POSTGRES = text(
@@ -182,3 +183,30 @@ def _in_one_statement(secret_hash: str, rows: BallotRows, receipt_code: str) -> 
             },
         ).scalar_one()
     return bool(used == 1)
+
+
+def store_without_token(rows: BallotRows) -> tuple[str, str | None]:
+    """Add a paper ballot to the session's transaction (the caller commits): the same rows as
+    a phone ballot, source paper, no token and no receipt. Returns the keys of the ballot and
+    of its comment, so that a mistaken entry can be withdrawn before certification."""
+    table = rows.category
+    ballot = Ballot(
+        id=ballot_key(),
+        meeting_id=rows.meeting_id,
+        category=table,
+        source=rows.source,
+        has_form5=rows.has_form5,
+        has_form6=rows.has_form6,
+        is_form5_void=rows.form5_void,
+        is_form6_void=rows.form6_void,
+    )
+    ballot.form5_marks = [Form5Mark(evaluee_id=e, category=table, mark=m) for e, m in rows.form5]
+    ballot.form6_marks = [
+        Form6Mark(item=i, meeting_id=rows.meeting_id, category=table, mark=m) for i, m in rows.form6
+    ]
+    db.session.add(ballot)
+    comment_id = None
+    if rows.comment:
+        comment_id = ballot_key()
+        db.session.add(Comment(id=comment_id, meeting_id=rows.meeting_id, body=rows.comment))
+    return ballot.id, comment_id

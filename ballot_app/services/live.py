@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..database import begin_write
+from ..domain.choices import Source
 from ..domain.live_step import shows_new_results
 from ..domain.meeting_state import MeetingState
 from ..extensions import db
@@ -25,30 +26,46 @@ from . import results
 def live_results(meeting: Meeting) -> dict[str, Any]:
     """The tally schema, with turnout live and, while the box is open, results in steps;
     plus a "live" object saying which."""
+    returned, paper = _returned(meeting.id)
+    turnout = {
+        "returned": returned,
+        "issued": 0,
+        "paper_returned": paper,
+        "paper_issued": meeting.paper_issued,
+    }
     if meeting.state in (MeetingState.CLOSED, MeetingState.CERTIFIED):
         figures = results.meeting_results(meeting)
         exact = figures.as_dict()
-        counted = figures.returned
-        exact["live"] = {"exact": True, "results_ballots": counted, "returned": counted}
+        turnout["issued"] = figures.slip7.issued
+        exact["live"] = {"exact": True, "results_ballots": figures.returned, **turnout}
         return exact
-    returned = db.session.scalar(
-        select(func.count()).select_from(Ballot).where(Ballot.meeting_id == meeting.id)
-    )
-    returned = int(returned or 0)
     view = db.session.get(LiveView, meeting.id)
     if shows_new_results(view.ballots if view is not None else None, returned, meeting.live_step):
         view = _new_view(meeting)
     assert view is not None
     body: dict[str, Any] = json.loads(view.body)
     body["meeting"]["state"] = meeting.state.value
-    body["tokens"] = results.token_stats(meeting.id).as_dict()
+    tokens = results.token_stats(meeting.id).as_dict()
+    body["tokens"] = tokens
+    turnout["issued"] = tokens["printed"] - tokens["voided"] + meeting.paper_issued
     body["live"] = {
         "exact": False,
         "step": meeting.live_step,
         "results_ballots": view.ballots,
-        "returned": returned,
+        **turnout,
     }
     return body
+
+
+def _returned(meeting_id: int) -> tuple[int, int]:
+    """Ballots in the box: all of them, and those entered from paper."""
+    query = (
+        select(Ballot.source, func.count())
+        .where(Ballot.meeting_id == meeting_id)
+        .group_by(Ballot.source)
+    )
+    counts = {source: int(n) for source, n in db.session.execute(query)}
+    return sum(counts.values()), counts.get(Source.PAPER, 0)
 
 
 def _new_view(meeting: Meeting) -> LiveView | None:

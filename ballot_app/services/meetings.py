@@ -24,6 +24,7 @@ from ..signing import Keys
 from .audit import record_event
 from .errors import Forbidden, InvalidInput, NotFound, StateBlocked
 from .ordering import move_one_place
+from .paper import forget_entries, pending_stacks
 from .results import meeting_results
 from .slips import add_slips
 from .tellers import assigned_meeting_ids, is_assigned
@@ -51,6 +52,7 @@ class SettingsInput:
     pass_rate_base: PassRateBase
     paper_issued: int
     live_step: int
+    paper_double_entry: bool = False
 
 
 def get_meeting(user: User, meeting_id: int) -> Meeting:
@@ -188,12 +190,14 @@ def update_settings(user: User, meeting: Meeting, data: SettingsInput) -> None:
     meeting.pass_rate_base = data.pass_rate_base
     meeting.paper_issued = data.paper_issued
     meeting.live_step = data.live_step
+    meeting.paper_double_entry = data.paper_double_entry
     record_event(
         user,
         meeting,
         "meeting.settings",
         f"评议人员 {data.participants if data.participants is not None else '同发出数'}，"
-        f"合格率基数 {data.pass_rate_base.label}，纸质票 {data.paper_issued}，步长 {data.live_step}",
+        f"合格率基数 {data.pass_rate_base.label}，纸质票 {data.paper_issued}，步长 {data.live_step}，"
+        f"纸质票{'须' if data.paper_double_entry else '不须'}两人核录",
     )
     db.session.commit()
 
@@ -221,6 +225,7 @@ def meeting_facts(
         is_admin=user.role == Role.ADMIN,
         reason=reason,
         counters=counters,
+        pending_paper_stacks=pending_stacks(meeting.id),
     )
 
 
@@ -260,7 +265,11 @@ def certify(user: User, meeting: Meeting, counter: str, scrutineer: str) -> None
         raise StateBlocked(found)
     meeting.counter_name, meeting.scrutineer_name = counter.strip(), scrutineer.strip()
     meeting.state = TRANSITIONS[Transition.CERTIFY][1]
+    meeting_id = meeting.id
+    forget_entries(meeting_id)
     record_event(
         user, meeting, "meeting.certify", f"计票人 {counter.strip()}，监票人 {scrutineer.strip()}"
     )
     db.session.commit()
+    # Paper ballots entered after the close were stored in entry order: hide that too.
+    erase_casting_order(meeting_id)

@@ -17,9 +17,9 @@ SECRET_FIELDS = frozenset({"password", "csrf_token"})
 
 def register_blueprints(app: Flask) -> None:
     """Register every audience's blueprint, the error pages and the schema guard."""
-    from . import auth, bulletin, health, meetings, monitor, printing, units, voter
+    from . import auth, bulletin, health, meetings, monitor, paper, printing, units, voter
 
-    for module in (auth, units, meetings, printing, voter, monitor, bulletin, health):
+    for module in (auth, units, meetings, paper, printing, voter, monitor, bulletin, health):
         app.register_blueprint(module.bp)
     # The voter's form carries the slip's signed value in its body: that value is the only
     # credential, no cookie grants anything, so a cross-site post gains nothing. Voter pages

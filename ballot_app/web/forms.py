@@ -72,6 +72,7 @@ class SettingsForm(FlaskForm):
     live_step = IntegerField(
         "实时结果的步长（每满多少票更新一次）", [InputRequired(WHOLE), NumberRange(1, 50)]
     )
+    paper_double_entry = BooleanField("纸质票须由第二位计票人再录一遍，两遍一致才计入")
 
 
 class SlipsForm(FlaskForm):
@@ -99,6 +100,19 @@ class CertifyForm(FlaskForm):
     scrutineer_name = StringField(
         "监票人姓名", [InputRequired("请填写监票人的姓名。"), Length(max=64)]
     )
+
+
+class StackForm(FlaskForm):
+    category = SelectField(
+        "这一叠是哪张表",
+        choices=[SelectChoice("A", "表A（班子成员）"), SelectChoice("B", "表B（非班子成员）")],
+    )
+
+
+class WithdrawForm(FlaskForm):
+    stack = IntegerField("第几叠", [InputRequired(WHOLE), NumberRange(min=1)])
+    sheet = IntegerField("第几张", [InputRequired(WHOLE), NumberRange(min=1)])
+    reason = TextAreaField("撤回原因（记入操作日志）", [InputRequired("请写明撤回的原因。")])
 
 
 class AssignTellerForm(FlaskForm):

@@ -71,6 +71,7 @@ def _settings_form(meeting: Meeting) -> SettingsForm:
         pass_rate_base=meeting.pass_rate_base.value,
         paper_issued=meeting.paper_issued,
         live_step=meeting.live_step,
+        paper_double_entry=meeting.paper_double_entry,
     )
     return form
 
@@ -137,6 +138,7 @@ def settings(meeting: Meeting) -> Page:
             PassRateBase(form.pass_rate_base.data),
             form.paper_issued.data or 0,
             form.live_step.data or 1,
+            bool(form.paper_double_entry.data),
         )
         try:
             meetings.update_settings(current_user, meeting, data)

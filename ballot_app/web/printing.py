@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from ..domain.ballot_spec import form6_titles
+from ..domain.choices import FORM5_LABELS, FORM6_LABELS, Form6Item
 from ..domain.meeting_state import SLIP_STATES, MeetingState
 from ..models import Meeting
 from ..services import results, slips
-from ..services.errors import StateBlocked
+from ..services.errors import NotFound, StateBlocked
 from .guards import EVERYONE, MANAGERS, keys, role_required, with_meeting
 from .meetings import is_sealed
 from .public_url import printable_base_url
@@ -63,4 +65,28 @@ def slip7(meeting: Meeting) -> str:
 def form5(meeting: Meeting) -> str:
     return render_template(
         "print/form5.html", meeting=meeting, r=_closed_results(meeting), user=current_user
+    )
+
+
+MAX_PAPER_COPIES = 300
+
+
+@bp.get('/<int:meeting_id>/paper/<any(A,B,"6"):form>')
+@role_required(*EVERYONE)
+@with_meeting()
+def paper_form(meeting: Meeting, form: str) -> str:
+    """A blank paper ballot laid out as annex 5 (table A or B) or annex 6, with the meeting's
+    unit, date, evaluees and secretary filled in; `?copies=n` repeats it, one per page."""
+    if form == "6" and not meeting.is_form6_enabled or form != "6" and not meeting.is_form5_enabled:
+        raise NotFound("本次会议没有启用这张表，不需要打印它的纸质票。")
+    copies = min(max(request.args.get("copies", 1, type=int), 1), MAX_PAPER_COPIES)
+    return render_template(
+        "print/paper_form6.html" if form == "6" else "print/paper_form5.html",
+        meeting=meeting,
+        table=form,
+        copies=copies,
+        form5_labels=list(FORM5_LABELS.values()),
+        form6_labels=list(FORM6_LABELS.values()),
+        items=[form6_titles(meeting.secretary_name)[i] for i in Form6Item],
+        max_copies=MAX_PAPER_COPIES,
     )

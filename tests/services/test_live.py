@@ -20,7 +20,15 @@ def test_results_move_only_in_whole_steps_while_turnout_is_live(app):
     db.session.commit()
     values = factories.slip_values(app, m)
     first = live.live_results(m)
-    assert first["live"] == {"exact": False, "step": 5, "results_ballots": 0, "returned": 0}
+    assert first["live"] == {
+        "exact": False,
+        "step": 5,
+        "results_ballots": 0,
+        "returned": 0,
+        "issued": 14,
+        "paper_returned": 0,
+        "paper_issued": 0,
+    }
     seen = [first]
     for value in values[:12]:
         factories.cast(app, m, value)

@@ -73,6 +73,9 @@ def test_more_returned_than_issued_blocks_certifying_with_the_reason(app, client
         ("certify", NAMES),
         ("monitor/revoke", {}),
         ("evaluees", {"name": "新人", "post": "副镇长"}),
+        ("paper/stacks", {"category": "B"}),
+        ("paper/withdraw", {"stack": 1, "sheet": 1, "reason": "录错"}),
+        ("tellers/new", {"username": "late", "display_name": "迟到", "password": "long enough"}),
     ],
 )
 def test_a_certified_meeting_refuses_every_write(app, client, actions, path, data):

@@ -1,0 +1,265 @@
+"""Paper ballots (纸质票): tellers enter stacks sheet by sheet; stacks count when entered
+(and, where the meeting asks, checked by a second teller); a counted sheet can be withdrawn
+with a reason until the result is certified. Every step is in the audit log with who did it;
+no ballot records who entered it."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import delete, func, select
+
+from ..database import begin_write
+from ..domain.ballot_spec import BallotSpec
+from ..domain.choices import Category, Source
+from ..domain.marks import Packet
+from ..domain.meeting_state import MeetingState
+from ..domain.paper import PASS_LABELS, Difference, PaperPhase, compare_passes, paper_spec
+from ..extensions import db
+from ..models import Ballot, Comment, Meeting, PaperSheet, PaperStack, User
+from .audit import record_event
+from .casting import BallotRows, store_without_token
+from .errors import Forbidden, InvalidInput, NotFound, StateBlocked
+from .voting import spec_for
+
+#: Paper ballots are entered while the box is open or after it closed (the paper box is
+#: usually counted after the meeting), never once the result is certified.
+ENTRY_STATES = frozenset({MeetingState.OPEN, MeetingState.CLOSED})
+
+
+def _check_entry_state(meeting: Meeting) -> None:
+    if meeting.state not in ENTRY_STATES:
+        if meeting.state == MeetingState.CERTIFIED:
+            raise StateBlocked(["结果已经确认，会议只读：纸质票不能再录入、更改或撤回。"])
+        raise StateBlocked(["投票箱开启后才能录入纸质票。"])
+
+
+def entry_spec(meeting: Meeting, category: Category) -> BallotSpec:
+    """The rows a teller fills from a paper ballot of this table: choices, 未填, 多选."""
+    return paper_spec(spec_for(meeting, category))
+
+
+def stacks(meeting: Meeting) -> list[PaperStack]:
+    query = select(PaperStack).where(PaperStack.meeting_id == meeting.id)
+    return list(db.session.scalars(query.order_by(PaperStack.number)))
+
+
+def get_stack(meeting: Meeting, number: int) -> PaperStack:
+    query = select(PaperStack).where(
+        PaperStack.meeting_id == meeting.id, PaperStack.number == number
+    )
+    stack: PaperStack | None = db.session.scalar(query)
+    if stack is None:
+        raise NotFound(f"没有第 {number} 叠纸质票，可能已被删除。请回到纸质票页面查看。")
+    return stack
+
+
+def pending_stacks(meeting_id: int) -> int:
+    """Stacks entered but not yet counted: certifying waits for them."""
+    query = select(func.count()).where(
+        PaperStack.meeting_id == meeting_id, PaperStack.phase != PaperPhase.COUNTED
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+def open_stack(user: User, meeting: Meeting, category: Category) -> PaperStack:
+    """Start entering a new pile of paper ballots of one table."""
+    begin_write()
+    _check_entry_state(meeting)
+    last = db.session.scalar(
+        select(func.max(PaperStack.number)).where(PaperStack.meeting_id == meeting.id)
+    )
+    stack = PaperStack(meeting_id=meeting.id, number=(last or 0) + 1, category=category)
+    db.session.add(stack)
+    db.session.flush()
+    record_event(user, meeting, "paper.stack", f"第 {stack.number} 叠（{category.label}）开始录入")
+    db.session.commit()
+    return stack
+
+
+def _check_open_pass(user: User, stack: PaperStack, pass_no: int) -> None:
+    if stack.phase == PaperPhase.COUNTED:
+        raise StateBlocked(
+            [f"第 {stack.number} 叠已经计入。录错的票请在纸质票页面用「撤回」，并写明原因。"]
+        )
+    if pass_no == 2 and stack.phase != PaperPhase.SECOND:
+        raise StateBlocked(["第一遍还没有录完，不能录第二遍。"])
+    if pass_no == 2 and stack.first_by_id == user.id:
+        raise Forbidden(
+            "第二遍要由另一位计票人录入，才能起到核对的作用。请换另一位计票人登录后录入。"
+        )
+
+
+def enter_sheet(
+    user: User,
+    meeting: Meeting,
+    stack: PaperStack,
+    packet: Packet,
+    *,
+    number: int | None = None,
+    pass_no: int | None = None,
+) -> int:
+    """Store one typed sheet in the stack's current pass, or replace sheet `number` of a pass
+    to correct it (while the second pass runs, a first-pass sheet may be corrected too, once
+    checked against the paper); returns the sheet's number."""
+    begin_write()
+    _check_entry_state(meeting)
+    pass_no = pass_no or stack.current_pass
+    if pass_no > stack.current_pass or (pass_no != stack.current_pass and number is None):
+        raise StateBlocked(["这一遍现在不能录入新的一张，请刷新页面查看这一叠的状态。"])
+    _check_open_pass(user, stack, pass_no)
+    sheets = stack.pass_sheets(pass_no)
+    marks = json.dumps(dict(packet.marks), ensure_ascii=False, sort_keys=True)
+    comment = packet.comment if pass_no == 1 else ""
+    if number is None:
+        number = len(sheets) + 1
+        stack.sheets.append(
+            PaperSheet(pass_no=pass_no, number=number, marks_json=marks, comment=comment)
+        )
+        verb = "录入"
+    else:
+        sheet = next((s for s in sheets if s.number == number), None)
+        if sheet is None:
+            raise NotFound(f"{PASS_LABELS[pass_no]}没有第 {number} 张，请刷新页面。")
+        sheet.marks_json = marks
+        if pass_no == 1:
+            sheet.comment = comment
+        verb = "改录"
+    record_event(
+        user,
+        meeting,
+        "paper.sheet",
+        f"第 {stack.number} 叠{PASS_LABELS[pass_no]} {verb}第 {number} 张",
+    )
+    db.session.commit()
+    return number
+
+
+def remove_last_sheet(user: User, meeting: Meeting, stack: PaperStack) -> int:
+    """Take back the last sheet typed in the current pass (a slip of the hand)."""
+    begin_write()
+    _check_entry_state(meeting)
+    pass_no = stack.current_pass
+    _check_open_pass(user, stack, pass_no)
+    sheets = stack.pass_sheets(pass_no)
+    if not sheets:
+        raise InvalidInput("这一遍还没有录入任何一张。")
+    stack.sheets.remove(sheets[-1])
+    record_event(
+        user,
+        meeting,
+        "paper.sheet",
+        f"第 {stack.number} 叠{PASS_LABELS[pass_no]} 删除第 {sheets[-1].number} 张",
+    )
+    db.session.commit()
+    return sheets[-1].number
+
+
+def discard_stack(user: User, meeting: Meeting, stack: PaperStack) -> None:
+    """Throw away a stack that has not counted yet (opened by mistake)."""
+    begin_write()
+    _check_entry_state(meeting)
+    if stack.phase == PaperPhase.COUNTED:
+        raise StateBlocked(["这一叠已经计入，不能整叠删除；录错的票请逐张撤回并写明原因。"])
+    db.session.delete(stack)
+    record_event(user, meeting, "paper.discard", f"第 {stack.number} 叠（未计入）删除")
+    db.session.commit()
+
+
+def finish_pass(user: User, meeting: Meeting, stack: PaperStack) -> list[Difference]:
+    """End the current pass. The first pass counts the stack, or hands it to a second teller
+    when the meeting asks for the check; the second pass counts it if both agree, and returns
+    the differences otherwise (nothing counts until they are put right)."""
+    begin_write()
+    _check_entry_state(meeting)
+    pass_no = stack.current_pass
+    _check_open_pass(user, stack, pass_no)
+    spec = entry_spec(meeting, stack.category)
+    if not stack.pass_sheets(pass_no):
+        raise InvalidInput("这一遍还没有录入任何一张，不能结束。")
+    if pass_no == 1 and meeting.paper_double_entry:
+        stack.phase = PaperPhase.SECOND
+        stack.first_by_id = user.id
+        record_event(
+            user,
+            meeting,
+            "paper.pass",
+            f"第 {stack.number} 叠第一遍录完，共 {len(stack.pass_sheets(1))} 张，等第二人核录",
+        )
+        db.session.commit()
+        return []
+    if pass_no == 2:
+        first = [s.marks for s in stack.pass_sheets(1)]
+        second = [s.marks for s in stack.pass_sheets(2)]
+        found = compare_passes(spec, first, second)
+        if found:
+            record_event(
+                user, meeting, "paper.mismatch", f"第 {stack.number} 叠两遍不一致，{len(found)} 处"
+            )
+            db.session.commit()
+            return found
+    _count(user, meeting, stack, spec)
+    db.session.commit()
+    return []
+
+
+def _count(user: User, meeting: Meeting, stack: PaperStack, spec: BallotSpec) -> None:
+    """Put the stack's first-pass sheets in the box (the second pass, equal, is dropped)."""
+    for sheet in stack.pass_sheets(1):
+        packet = Packet(sheet.marks, sheet.comment)
+        rows = BallotRows.of(meeting.id, stack.category, spec, packet, Source.PAPER)
+        sheet.ballot_id, sheet.comment_id = store_without_token(rows)
+    for sheet in stack.pass_sheets(2):
+        stack.sheets.remove(sheet)
+    stack.phase = PaperPhase.COUNTED
+    checked = "，两人核录一致" if meeting.paper_double_entry else ""
+    record_event(
+        user,
+        meeting,
+        "paper.count",
+        f"第 {stack.number} 叠计入 {len(stack.pass_sheets(1))} 张{checked}",
+    )
+
+
+def withdraw_sheet(
+    user: User, meeting: Meeting, stack_number: int, number: int, reason: str
+) -> None:
+    """Take a counted paper ballot out of the box again, with the reason in the audit log."""
+    begin_write()
+    _check_entry_state(meeting)
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = "请写明撤回的原因，它会记入操作日志。"
+    stack = db.session.scalar(
+        select(PaperStack).where(
+            PaperStack.meeting_id == meeting.id, PaperStack.number == stack_number
+        )
+    )
+    sheet = None
+    if stack is None or stack.phase != PaperPhase.COUNTED:
+        errors["stack"] = f"没有已计入的第 {stack_number} 叠。"
+    else:
+        sheet = next((s for s in stack.pass_sheets(1) if s.number == number), None)
+        if sheet is None:
+            errors["sheet"] = f"第 {stack_number} 叠没有第 {number} 张。"
+        elif sheet.is_withdrawn:
+            errors["sheet"] = f"第 {stack_number} 叠第 {number} 张已经撤回过了。"
+    if errors:
+        raise InvalidInput("不能撤回：请核对叠号和张号，并写明原因。", errors)
+    assert sheet is not None
+    if sheet.ballot_id:
+        db.session.delete(db.session.get(Ballot, sheet.ballot_id))
+    if sheet.comment_id:
+        db.session.execute(delete(Comment).where(Comment.id == sheet.comment_id))
+    sheet.ballot_id = sheet.comment_id = None
+    sheet.withdrawn_reason = reason.strip()
+    record_event(
+        user, meeting, "paper.withdraw", f"撤回第 {stack_number} 叠第 {number} 张：{reason.strip()}"
+    )
+    db.session.commit()
+
+
+def forget_entries(meeting_id: int) -> None:
+    """At certification: delete the meeting's stacks and sheets, and with them every link
+    between a paper sheet and the ballot it made (the caller commits)."""
+    db.session.execute(delete(PaperStack).where(PaperStack.meeting_id == meeting_id))

@@ -1,0 +1,208 @@
+"""Paper ballots (纸质票) for tellers and organizers: stacks, sheet entry, the second-teller
+check and withdrawing a mistaken entry."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..domain.choices import Category
+from ..domain.marks import Packet, read_packet
+from ..domain.paper import PASS_LABELS, PaperPhase, blank_marks, compare_passes, short_marks
+from ..models import Meeting, PaperStack
+from ..services import paper
+from ..services.errors import InvalidInput
+from .forms import ActionForm, StackForm, WithdrawForm, show_errors
+from .guards import EVERYONE, role_required, with_meeting
+
+bp = Blueprint("paper", __name__, url_prefix="/meetings/<int:meeting_id>/paper")
+Page = Response | str | tuple[str, int]
+
+
+def _index(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, int]:
+    found = paper.stacks(meeting)
+    specs = {c: paper.entry_spec(meeting, c) for c in Category}
+    counted = [s for s in found if s.phase == PaperPhase.COUNTED]
+    sheets = [
+        (stack, sheet, short_marks(specs[stack.category], sheet.marks))
+        for stack in counted
+        for sheet in stack.pass_sheets(1)
+    ]
+    return (
+        render_template(
+            "paper/index.html",
+            meeting=meeting,
+            stacks=found,
+            sheets=sheets,
+            in_box=sum(1 for _, s, _ in sheets if not s.is_withdrawn),
+            writable=meeting.state in paper.ENTRY_STATES,
+            stack_form=forms.get("stack_form") or StackForm(),
+            withdraw_form=forms.get("withdraw_form") or WithdrawForm(),
+            action=ActionForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("")
+@role_required(*EVERYONE)
+@with_meeting()
+def index(meeting: Meeting) -> Page:
+    return _index(meeting)
+
+
+@bp.post("/stacks")
+@role_required(*EVERYONE)
+@with_meeting()
+def open_stack(meeting: Meeting) -> Page:
+    form = StackForm()
+    if form.validate_on_submit():
+        stack = paper.open_stack(current_user, meeting, Category(form.category.data))
+        return redirect(url_for("paper.stack", meeting_id=meeting.id, number=stack.number))
+    return _index(meeting, 400, stack_form=form)
+
+
+def _stack_page(
+    meeting: Meeting,
+    stack: PaperStack,
+    *,
+    packet: Packet | None = None,
+    correcting: tuple[int, int] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    spec = paper.entry_spec(meeting, stack.category)
+    pass_no = stack.current_pass
+    if correcting and packet is None:
+        cpass, number = correcting
+        sheet = next((s for s in stack.pass_sheets(cpass) if s.number == number), None)
+        if sheet is not None:
+            packet = Packet(sheet.marks, sheet.comment)
+    first, second = stack.pass_sheets(1), stack.pass_sheets(2)
+    differences = []
+    if stack.phase == PaperPhase.SECOND and second and len(second) >= len(first):
+        differences = compare_passes(spec, [s.marks for s in first], [s.marks for s in second])
+    listed = stack.pass_sheets(pass_no)
+    return (
+        render_template(
+            "paper/stack.html",
+            meeting=meeting,
+            stack=stack,
+            spec=spec,
+            pass_no=pass_no,
+            pass_label=PASS_LABELS[pass_no],
+            packet=packet or Packet(blank_marks(spec)),
+            errors=packet.errors if packet else {},
+            correcting=correcting,
+            next_number=len(listed) + 1,
+            listed=[(s, short_marks(spec, s.marks)) for s in listed],
+            first_count=len(first),
+            differences=differences,
+            writable=meeting.state in paper.ENTRY_STATES and stack.phase != PaperPhase.COUNTED,
+            action=ActionForm(),
+        ),
+        status,
+    )
+
+
+def _correcting() -> tuple[int, int] | None:
+    number = request.values.get("sheet", type=int)
+    if number is None:
+        return None
+    return (request.values.get("pass", type=int) or 1, number)
+
+
+@bp.get("/<int:number>")
+@role_required(*EVERYONE)
+@with_meeting()
+def stack(meeting: Meeting, number: int) -> Page:
+    return _stack_page(meeting, paper.get_stack(meeting, number), correcting=_correcting())
+
+
+@bp.post("/<int:number>")
+@role_required(*EVERYONE)
+@with_meeting()
+def enter(meeting: Meeting, number: int) -> Page:
+    found = paper.get_stack(meeting, number)
+    spec = paper.entry_spec(meeting, found.category)
+    correcting = _correcting()
+    if not ActionForm().validate_on_submit():
+        return _stack_page(meeting, found, correcting=correcting, status=400)
+    packet = read_packet(spec, request.form.getlist, paper=True)
+    if not packet.is_complete:
+        return _stack_page(meeting, found, packet=packet, correcting=correcting, status=400)
+    pass_no, sheet_no = correcting if correcting else (None, None)
+    done = paper.enter_sheet(current_user, meeting, found, packet, number=sheet_no, pass_no=pass_no)
+    verb = "改好" if correcting else "录入"
+    flash(f"已{verb}第 {done} 张：{short_marks(spec, packet.marks)}", "success")
+    return redirect(url_for("paper.stack", meeting_id=meeting.id, number=number) + "#entry")
+
+
+@bp.post("/<int:number>/undo")
+@role_required(*EVERYONE)
+@with_meeting()
+def undo(meeting: Meeting, number: int) -> Page:
+    if ActionForm().validate_on_submit():
+        removed = paper.remove_last_sheet(current_user, meeting, paper.get_stack(meeting, number))
+        flash(f"已删除第 {removed} 张，请重新录入这一张。", "success")
+    return redirect(url_for("paper.stack", meeting_id=meeting.id, number=number) + "#entry")
+
+
+@bp.post("/<int:number>/finish")
+@role_required(*EVERYONE)
+@with_meeting()
+def finish(meeting: Meeting, number: int) -> Page:
+    found = paper.get_stack(meeting, number)
+    if ActionForm().validate_on_submit():
+        try:
+            differences = paper.finish_pass(current_user, meeting, found)
+        except InvalidInput as e:
+            flash(e.message, "error")
+        else:
+            if differences:
+                flash(
+                    f"两遍有 {len(differences)} 处不一致，这一叠还没有计入。"
+                    "请对照纸质票，改录录错的那一遍，再点「核对并计入」。",
+                    "error",
+                )
+            elif found.phase == PaperPhase.SECOND:
+                flash("第一遍录完。请另一位计票人登录，按同样的顺序录第二遍。", "success")
+            else:
+                flash(f"第 {number} 叠已计入投票结果。", "success")
+                return redirect(url_for("paper.index", meeting_id=meeting.id))
+    return redirect(url_for("paper.stack", meeting_id=meeting.id, number=number))
+
+
+@bp.post("/<int:number>/discard")
+@role_required(*EVERYONE)
+@with_meeting()
+def discard(meeting: Meeting, number: int) -> Page:
+    if ActionForm().validate_on_submit():
+        paper.discard_stack(current_user, meeting, paper.get_stack(meeting, number))
+        flash(f"第 {number} 叠已删除（它没有计入结果）。", "success")
+    return redirect(url_for("paper.index", meeting_id=meeting.id))
+
+
+@bp.post("/withdraw")
+@role_required(*EVERYONE)
+@with_meeting()
+def withdraw(meeting: Meeting) -> Page:
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            paper.withdraw_sheet(
+                current_user,
+                meeting,
+                form.stack.data or 0,
+                form.sheet.data or 0,
+                form.reason.data or "",
+            )
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            flash(
+                f"已撤回第 {form.stack.data} 叠第 {form.sheet.data} 张，原因已记入操作日志。",
+                "success",
+            )
+            return redirect(url_for("paper.index", meeting_id=meeting.id) + "#counted")
+    return _index(meeting, 400, withdraw_form=form)

@@ -1,0 +1,209 @@
+"""Paper ballots: tellers enter them row by row (with 未填 and 多选), a second teller may
+check a stack, a mistaken entry is withdrawn with a reason; all of it flows into slip 7."""
+
+from sqlalchemy import select
+
+from ballot_app.domain.meeting_state import MeetingState, Transition
+from ballot_app.domain.roles import Role
+from ballot_app.extensions import db
+from ballot_app.models import AuditEvent, Ballot, Comment, Meeting, PaperSheet, PaperStack, User
+from ballot_app.services import meetings, results
+
+from .. import factories
+
+
+def _setup(app, *, double=False, state=MeetingState.OPEN):  # type: ignore[no-untyped-def]
+    m = factories.meeting(app, a=2, b=4, members=3, state=state)
+    m.paper_issued = 3
+    m.paper_double_entry = double
+    db.session.commit()
+    return m, db.session.get(User, m.created_by_id)
+
+
+def _sheet(m, f5, duty, activity, comment=""):  # type: ignore[no-untyped-def]
+    data = {f"f5_{e}": mark for e, mark in zip(factories.evaluee_ids(m), f5, strict=True)}
+    data.update({"f6_duty": duty, "f6_activity": activity, "comment": comment})
+    return data
+
+
+def _new_stack(client, m, category="B") -> int:  # type: ignore[no-untyped-def]
+    answer = client.post(f"/meetings/{m.id}/paper/stacks", data={"category": category})
+    assert answer.status_code == 302
+    return int(answer.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+
+
+SHEETS = [
+    # one row over-marked, one left empty; duty valid; activity over-marked; a comment
+    (("excellent", "over_marked", "empty"), "good", "over_marked", "纸上写的意见"),
+    # duty over-marked: not a valid ballot for slip 7
+    (("competent", "competent", "competent"), "over_marked", "good", ""),
+    # nothing ticked at all: void for both forms
+    (("empty", "empty", "empty"), "empty", "empty", ""),
+]
+
+
+def test_paper_rows_with_over_marked_and_empty_flow_into_slip_7_and_form_5(app, client, actions):
+    m, owner = _setup(app)
+    factories.cast(app, m, factories.slip_values(app, m, "B")[0])  # one phone ballot
+    teller = factories.teller(m, name="jipiao")
+    actions.login_as(teller)
+    number = _new_stack(client, m)
+    for f5, duty, activity, comment in SHEETS:
+        entered = client.post(
+            f"/meetings/{m.id}/paper/{number}", data=_sheet(m, f5, duty, activity, comment)
+        )
+        assert entered.status_code == 302
+    page = client.get(f"/meetings/{m.id}/paper/{number}").get_data(as_text=True)
+    assert "优×— / 好×" in page and "称称称 / ×好" in page and "已录 3 张" in page
+    # Nothing counts before the teller says the stack is done.
+    assert results.meeting_results(m).returned == 1
+    assert client.post(f"/meetings/{m.id}/paper/{number}/finish").status_code == 302
+    meetings.transition(owner, m, Transition.CLOSE)
+
+    figures = results.meeting_results(db.session.get(Meeting, m.id)).as_dict()
+    slip7 = figures["slip7"]
+    # issued: 6 slips + 3 paper forms; returned: 1 phone + 3 paper; valid: duty holds one tick
+    assert (slip7["issued"], slip7["returned"], slip7["valid"], slip7["void"]) == (9, 4, 2, 2)
+    assert (slip7["good"], slip7["pass_rate"]) == (2, 100.0)
+    table_b = figures["form5"]["B"]
+    assert (table_b["ballots"], table_b["void"]) == (4, 1)
+    counts = [e["counts"] for e in table_b["evaluees"]]
+    assert (counts[0]["excellent"], counts[0]["competent"], counts[0]["abstain"]) == (2, 1, 1)
+    assert (counts[1]["invalid"], counts[1]["abstain"], counts[1]["competent"]) == (1, 1, 1)
+    assert counts[2]["abstain"] == 2
+    activity = figures["form6"]["items"]["activity"]
+    assert (activity["invalid"], activity["abstain"], activity["good"]) == (1, 1, 2)
+    assert figures["form6"]["void"] == 1 and figures["form6"]["comments"] == 1
+    printed = client.get(f"/print/{m.id}/slip7").get_data(as_text=True)
+    assert '共发出民主测评票<span class="blank ">9</span>张' in printed
+
+    # Who entered the paper is in the audit log, and the log holds no choice.
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("paper.%"))).all()
+    assert {e.user_id for e in events} == {teller.id}
+    assert any("第 1 叠计入 3 张" in e.detail for e in events)
+    assert not any(w in e.detail for e in events for w in ("好", "优秀", "称职", "意见"))
+    sources = {b.source.value for b in db.session.scalars(select(Ballot))}
+    assert sources == {"phone", "paper"}
+
+
+def test_a_second_teller_must_agree_before_a_stack_counts(app, client, actions):
+    m, _ = _setup(app, double=True)
+    first, second = factories.teller(m, name="jp1"), factories.teller(m, name="jp2")
+    sheets = [_sheet(m, f5, d, a, c) for f5, d, a, c in SHEETS[:2]]
+    actions.login_as(first)
+    number = _new_stack(client, m)
+    for data in sheets:
+        client.post(f"/meetings/{m.id}/paper/{number}", data=data)
+    client.post(f"/meetings/{m.id}/paper/{number}/finish")
+    assert results.meeting_results(m).returned == 0  # waiting for the check
+    refused = client.post(f"/meetings/{m.id}/paper/{number}", data=sheets[0])
+    assert refused.status_code == 403 and "另一位计票人" in refused.get_data(as_text=True)
+
+    actions.login_as(second)
+    misread = dict(sheets[1], f6_duty="good")  # the second teller reads sheet 2 differently
+    client.post(f"/meetings/{m.id}/paper/{number}", data=sheets[0])
+    client.post(f"/meetings/{m.id}/paper/{number}", data=misread)
+    client.post(f"/meetings/{m.id}/paper/{number}/finish")
+    page = client.get(f"/meetings/{m.id}/paper/{number}").get_data(as_text=True)
+    assert "两遍有 1 处不一致" in page and "第 2 张" in page and "第二遍是「好」" in page
+    assert results.meeting_results(m).returned == 0  # disagreement: nothing counts
+    # The paper shows two ticks on duty: the second teller corrects their sheet 2.
+    fixed = client.post(f"/meetings/{m.id}/paper/{number}?sheet=2&pass=2", data=sheets[1])
+    assert fixed.status_code == 302
+    client.post(f"/meetings/{m.id}/paper/{number}/finish")
+    assert results.meeting_results(m).returned == 2
+    stack = db.session.scalars(select(PaperStack)).one()
+    assert stack.phase.value == "counted" and len(stack.sheets) == 2  # second pass dropped
+
+
+def test_a_counted_sheet_is_withdrawn_with_a_reason_until_certification(app, client, actions):
+    m, owner = _setup(app)
+    actions.login_as(factories.teller(m))
+    number = _new_stack(client, m)
+    for f5, duty, activity, comment in SHEETS[:2]:
+        client.post(f"/meetings/{m.id}/paper/{number}", data=_sheet(m, f5, duty, activity, comment))
+    client.post(f"/meetings/{m.id}/paper/{number}/finish")
+    assert results.meeting_results(m).returned == 2
+    no_reason = client.post(
+        f"/meetings/{m.id}/paper/withdraw", data={"stack": number, "sheet": 1, "reason": ""}
+    )
+    assert no_reason.status_code == 400 and "请写明撤回的原因" in no_reason.get_data(as_text=True)
+    taken = client.post(
+        f"/meetings/{m.id}/paper/withdraw",
+        data={"stack": number, "sheet": 1, "reason": "把表A的票录进了表B"},
+    )
+    assert taken.status_code == 302
+    assert results.meeting_results(m).returned == 1
+    assert db.session.scalar(select(Comment.id)) is None  # its comment left with it
+    listing = client.get(f"/meetings/{m.id}/paper").get_data(as_text=True)
+    assert "已撤回：把表A的票录进了表B" in listing
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "paper.withdraw")
+    ).one()
+    assert "把表A的票录进了表B" in event.detail
+
+    meetings.transition(owner, m, Transition.CLOSE)
+    meetings.certify(owner, m, "计票甲", "监票乙")
+    # Certifying forgets which sheet made which ballot; the log keeps who entered what.
+    assert db.session.scalar(select(PaperSheet.id)) is None
+    assert db.session.scalar(select(PaperStack.id)) is None
+    late = client.post(
+        f"/meetings/{m.id}/paper/withdraw", data={"stack": number, "sheet": 2, "reason": "晚了"}
+    )
+    assert late.status_code == 409 and results.meeting_results(m).returned == 1
+
+
+def test_certifying_waits_for_every_paper_stack(app, client, actions):
+    m, owner = _setup(app, double=True, state=MeetingState.CLOSED)
+    actions.login_as(factories.teller(m))
+    number = _new_stack(client, m)  # paper is often counted after the box closed
+    client.post(f"/meetings/{m.id}/paper/{number}", data=_sheet(m, *SHEETS[1]))
+    client.post(f"/meetings/{m.id}/paper/{number}/finish")
+    actions.login_as(owner)
+    page = client.post(
+        f"/meetings/{m.id}/certify", data={"counter_name": "甲", "scrutineer_name": "乙"}
+    )
+    assert page.status_code == 400 and "还有 1 叠纸质票没有录完" in page.get_data(as_text=True)
+    assert db.session.get(Meeting, m.id).state == MeetingState.CLOSED
+
+
+def test_an_entry_with_an_unknown_mark_is_refused_and_keeps_what_was_typed(app, client, actions):
+    m, _ = _setup(app)
+    actions.login_as(factories.teller(m))
+    number = _new_stack(client, m)
+    data = _sheet(m, ("excellent", "great", "empty"), "good", "poor", "意见")
+    page = client.post(f"/meetings/{m.id}/paper/{number}", data=data)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "这一张没有录进去" in html
+    first = factories.evaluee_ids(m)[0]
+    assert f'id="f5_{first}-excellent" name="f5_{first}" value="excellent" checked' in html
+    assert ">意见</textarea>" in html
+    assert db.session.scalar(select(PaperSheet.id)) is None
+
+
+def test_paper_pages_are_for_the_meetings_staff_only(app, client, actions):
+    m, _ = _setup(app)
+    assert client.get(f"/meetings/{m.id}/paper").status_code == 302  # to the login page
+    actions.login_as(factories.user(Role.TELLER, name="outsider"))
+    assert client.post(f"/meetings/{m.id}/paper/stacks", data={"category": "B"}).status_code == 403
+
+
+def test_blank_paper_forms_print_as_annexes_5_and_6_with_the_meeting_filled_in(
+    app, client, actions
+):
+    m, owner = _setup(app)
+    actions.login_as(owner)
+    table_a = client.get(f"/print/{m.id}/paper/A?copies=3").get_data(as_text=True)
+    assert table_a.count('<article class="paper-form">') == 3
+    assert "测试镇</span>领导班子成员履职情况<br>综 合 测 评 表（A）" in table_a
+    assert all(name in table_a for name in factories.NAMES[:3])
+    assert "<th>优秀</th><th>称职</th><th>基本称职</th><th>不称职</th>" in table_a
+    assert "每个测评对象只能选择一个，多选无效" in table_a
+    table_b = client.get(f"/print/{m.id}/paper/B").get_data(as_text=True)
+    assert "综 合 测 评 表（B）" in table_b and "本表为表B" in table_b
+    form6 = client.get(f"/print/{m.id}/paper/6").get_data(as_text=True)
+    assert "党组织名称：测试镇党委" in form6 and "甲一同志履行管党责任情况" in form6
+    assert "<th>好</th><th>较好</th><th>一般</th><th>差</th>" in form6
+    assert "评议意见或工作建议：" in form6
+    only6 = factories.meeting(app, form5=False, unit_name="乙镇", owner=owner)
+    assert client.get(f"/print/{only6.id}/paper/A").status_code == 404
