@@ -15,7 +15,7 @@ from ballot_app.domain.meeting_state import MeetingState, Transition
 from ballot_app.domain.roles import Role
 from ballot_app.extensions import db
 from ballot_app.models import Evaluee, Group, Meeting, Token, Unit, User
-from ballot_app.services import accounts, meetings, roster, slips, voting
+from ballot_app.services import accounts, meetings, roster, slips, tellers, voting
 from ballot_app.signing import keys_for
 
 PASSWORD = "correct horse battery"
@@ -48,9 +48,8 @@ def teller(m: Meeting, name: str | None = None) -> User:
     """A teller account assigned to this meeting (as its organizer would do)."""
     account = user(Role.TELLER, name=name)
     meeting = db.session.get(Meeting, m.id)
-    meeting.tellers.append(account)
-    db.session.commit()
-    return account
+    organizer = db.session.get(User, meeting.created_by_id)
+    return tellers.assign(organizer, meeting, account.id)
 
 
 def unit(owner: User | None = None, members: int = 3, name: str = "测试镇") -> Unit:

@@ -182,7 +182,8 @@ def move_member(user: User, member: Member, step: int) -> None:
     """Move a member one place up (step -1) or down (+1) in the roster order."""
     begin_write()
     members = member.unit.members
-    move_one_place(members, members.index(member), step)
+    if move_one_place(members, members.index(member), step):
+        record_event(user, None, "member.move", f"{member.unit.name}：{member.name}")
     db.session.commit()
 
 

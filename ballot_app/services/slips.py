@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from ..database import begin_write
 from ..domain import codes
 from ..domain.choices import Category
-from ..domain.meeting_state import SLIP_STATES
+from ..domain.meeting_state import SLIP_STATES, MeetingState
 from ..extensions import db
 from ..models import Meeting, Token, User
 from ..signing import Keys
@@ -97,10 +97,19 @@ def find_by_code(keys: Keys, typed: str) -> Token | None:
     return db.session.scalar(select(Token).where(Token.code_hash == keys.hash_code(code)))
 
 
+#: Slips not handed out may be voided by code until the result is certified.
+VOID_STATES = SLIP_STATES | {MeetingState.CLOSED}
+
+
+def _check_void_state(meeting: Meeting) -> None:
+    if meeting.state not in VOID_STATES:
+        raise StateBlocked(["结果已经确认，会议只读：不能再作废测评码。"])
+
+
 def void_slip(user: User | None, meeting: Meeting, keys: Keys, typed: str) -> None:
     """Void a printed slip that was not handed out, by its manual code."""
     begin_write()
-    _check_slip_state(meeting)
+    _check_void_state(meeting)
     token = find_by_code(keys, typed)
     if token is None or token.meeting_id != meeting.id:
         raise InvalidInput(
@@ -114,6 +123,54 @@ def void_slip(user: User | None, meeting: Meeting, keys: Keys, typed: str) -> No
     token.is_voided = True
     record_event(user, meeting, "slips.void", f"作废一张{token.category.label}测评码")
     db.session.commit()
+
+
+def void_by_count(user: User | None, meeting: Meeting, count_a: int, count_b: int) -> int:
+    """After the box closed: void this many unused slips of each table, as counted from the
+    slips left over in the hall. Before the close an unused slip may be in someone's hand, so
+    counting is refused then (void those by their code). Returns how many were voided."""
+    begin_write()
+    if meeting.state != MeetingState.CLOSED:
+        _check_void_state(meeting)
+        raise StateBlocked(
+            [
+                "按张数作废要在关闭投票箱之后：投票进行中，没用过的测评码可能正在别人手里。"
+                "现在请按纸条上的手输码逐张作废。"
+            ]
+        )
+    errors: dict[str, str] = {}
+    wanted = {Category.A: count_a, Category.B: count_b}
+    unused: dict[Category, list[Token]] = {}
+    for category, n in wanted.items():
+        query = (
+            select(Token)
+            .where(
+                Token.meeting_id == meeting.id,
+                Token.category == category,
+                Token.is_used.is_(False),
+                Token.is_voided.is_(False),
+            )
+            .order_by(func.random())
+            .limit(max(n, 0) + 1)
+        )
+        unused[category] = list(db.session.scalars(query))
+        field = f"count_{category.value.lower()}"
+        if n < 0:
+            errors[field] = "张数不能是负数。"
+        elif n > len(unused[category]):
+            errors[field] = f"{category.label}只剩 {len(unused[category])} 张没有用过的测评码。"
+    if not errors and not (count_a or count_b):
+        errors["count_a"] = "请填写要作废的张数。"
+    if errors:
+        raise InvalidInput("请核对要作废的张数。", errors)
+    for category, n in wanted.items():
+        for token in unused[category][:n]:
+            token.is_voided = True
+    record_event(
+        user, meeting, "slips.void_count", f"按张数作废：表A {count_a} 张，表B {count_b} 张"
+    )
+    db.session.commit()
+    return count_a + count_b
 
 
 def voter_url(base_url: str, keys: Keys, token: Token) -> str:

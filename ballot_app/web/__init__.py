@@ -17,9 +17,10 @@ SECRET_FIELDS = frozenset({"password", "csrf_token"})
 
 def register_blueprints(app: Flask) -> None:
     """Register every audience's blueprint, the error pages and the schema guard."""
-    from . import auth, bulletin, health, meetings, monitor, paper, printing, units, voter
+    from . import audit, auth, bulletin, health, meetings, monitor, paper, printing, units, voter
 
-    for module in (auth, units, meetings, paper, printing, voter, monitor, bulletin, health):
+    modules = (auth, units, meetings, paper, printing, voter, monitor, bulletin, health, audit)
+    for module in modules:
         app.register_blueprint(module.bp)
     # The voter's form carries the slip's signed value in its body: that value is the only
     # credential, no cookie grants anything, so a cross-site post gains nothing. Voter pages

@@ -7,6 +7,7 @@ from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..services.accounts import authenticate
+from ..services.audit import record_login
 from .forms import ActionForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -25,6 +26,7 @@ def login() -> Response | str | tuple[str, int]:
         user = authenticate(form.username.data or "", form.password.data or "")
         if user is not None:
             login_user(user)
+            record_login(user)
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append("用户名或密码不对，请重新输入。忘记密码请联系管理员。")
         return render_template("auth/login.html", form=form), 401

@@ -80,6 +80,15 @@ class SlipsForm(FlaskForm):
     count_b = IntegerField("表B 张数", [InputRequired(WHOLE), NumberRange(0, 2000)], default=0)
 
 
+class VoidCountForm(FlaskForm):
+    count_a = IntegerField(
+        "表A 没发出的张数", [InputRequired(WHOLE), NumberRange(min=0)], default=0
+    )
+    count_b = IntegerField(
+        "表B 没发出的张数", [InputRequired(WHOLE), NumberRange(min=0)], default=0
+    )
+
+
 class VoidForm(FlaskForm):
     code = StringField("要作废的纸条上的手输码", [InputRequired(NEED), Length(max=40)])
 

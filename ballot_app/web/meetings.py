@@ -26,6 +26,7 @@ from .forms import (
     ReasonForm,
     SettingsForm,
     SlipsForm,
+    VoidCountForm,
     VoidForm,
     show_errors,
 )
@@ -93,6 +94,7 @@ def _show(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, in
             settings=forms.get("settings") or _settings_form(meeting),
             slips_form=forms.get("slips_form") or SlipsForm(),
             void_form=forms.get("void_form") or VoidForm(),
+            void_count_form=forms.get("void_count_form") or VoidCountForm(),
             evaluee_form=forms.get("evaluee_form") or EvalueeForm(),
             reason_form=forms.get("reason_form") or ReasonForm(),
             certify_form=forms.get("certify_form") or CertifyForm(),
@@ -203,7 +205,7 @@ def add_slips(meeting: Meeting) -> Page:
 
 @bp.post("/<int:meeting_id>/slips/void")
 @role_required(*MANAGERS)
-@with_meeting(MeetingState.DRAFT, MeetingState.OPEN)
+@with_meeting(*slips.VOID_STATES)
 def void_slip(meeting: Meeting) -> Page:
     form = VoidForm()
     if form.validate_on_submit():
@@ -215,6 +217,26 @@ def void_slip(meeting: Meeting) -> Page:
             flash("这张测评码已作废，不再计入发出票数。", "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#slips")
     return _show(meeting, 400, void_form=form)
+
+
+@bp.post("/<int:meeting_id>/slips/void-count")
+@role_required(*MANAGERS)
+@with_meeting(*slips.VOID_STATES)
+def void_by_count(meeting: Meeting) -> Page:
+    form = VoidCountForm()
+    if form.validate_on_submit():
+        try:
+            n = slips.void_by_count(
+                current_user, meeting, form.count_a.data or 0, form.count_b.data or 0
+            )
+        except InvalidInput as e:
+            show_errors(form, e)
+        except StateBlocked as e:
+            form.form_errors.extend(e.blockers)
+        else:
+            flash(f"已作废 {n} 张没有发出的测评码，它们不再计入「发出」票数。", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#slips")
+    return _show(meeting, 400, void_count_form=form)
 
 
 @bp.get("/<int:meeting_id>/tokens.<fmt>")

@@ -73,6 +73,7 @@ def test_more_returned_than_issued_blocks_certifying_with_the_reason(app, client
         ("certify", NAMES),
         ("monitor/revoke", {}),
         ("evaluees", {"name": "新人", "post": "副镇长"}),
+        ("slips/void-count", {"count_a": 1, "count_b": 0}),
         ("paper/stacks", {"category": "B"}),
         ("paper/withdraw", {"stack": 1, "sheet": 1, "reason": "录错"}),
         ("tellers/new", {"username": "late", "display_name": "迟到", "password": "long enough"}),
@@ -82,8 +83,8 @@ def test_a_certified_meeting_refuses_every_write(app, client, actions, path, dat
     m, owner = _closed_with_votes(app)
     admin = factories.user(Role.ADMIN, name="guanli")
     factories.meetings.certify(owner, m, "计票甲", "监票乙")
-    before = db.session.query(AuditEvent).count()
     actions.login_as(admin)
+    before = db.session.query(AuditEvent).count()
     answer = client.post(f"/meetings/{m.id}/{path}", data=data)
     assert answer.status_code in (400, 403, 409), (path, answer.status_code)
     db.session.expire_all()

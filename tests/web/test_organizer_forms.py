@@ -5,6 +5,7 @@ from datetime import date
 
 from ballot_app import create_app
 from ballot_app.domain.meeting_state import MeetingState
+from ballot_app.services import results
 
 from .. import factories
 
@@ -98,6 +99,27 @@ def test_void_a_slip_through_the_page(app, client, actions):
     assert client.post(f"/meetings/{m.id}/slips/void", data={"code": code}).status_code == 302
     r = client.post(f"/meetings/{m.id}/slips/void", data={"code": "ZZZZ"})
     assert r.status_code == 400 and 'value="ZZZZ"' in r.get_data(as_text=True)
+
+
+def test_after_closing_leftover_slips_are_voided_by_count(app, client, actions):
+    m = factories.meeting(app, a=3, b=5)
+    actions.login_as(factories.user())
+    factories.cast(app, m, factories.slip_values(app, m, "B")[0])
+    early = client.post(f"/meetings/{m.id}/slips/void-count", data={"count_a": 1, "count_b": 0})
+    assert early.status_code == 400 and "按张数作废要在关闭投票箱之后" in early.get_data(
+        as_text=True
+    )
+    client.post(f"/meetings/{m.id}/close")
+    too_many = client.post(f"/meetings/{m.id}/slips/void-count", data={"count_a": 1, "count_b": 5})
+    page = too_many.get_data(as_text=True)
+    assert too_many.status_code == 400 and "只剩 4 张没有用过的测评码" in page
+    assert 'value="5"' in page  # what was typed stays in the form
+    done = client.post(f"/meetings/{m.id}/slips/void-count", data={"count_a": 1, "count_b": 3})
+    assert done.status_code == 302
+    stats = results.token_stats(m.id)
+    assert (stats.voided["A"], stats.voided["B"], stats.used["B"]) == (1, 3, 1)
+    slip7 = client.get(f"/meetings/{m.id}/tally.json").get_json()["slip7"]
+    assert (slip7["issued"], slip7["returned"]) == (4, 1)
 
 
 def test_tokens_export_as_csv_and_json(app, client, actions):
