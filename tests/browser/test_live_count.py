@@ -1,11 +1,33 @@
-"""A teller's phone watches the live count while a voter's phone votes."""
+"""A teller's phone, or a 监票人's phone through the monitor link, watches the live count
+while a voter's phone votes."""
 
 import pytest
 
 from ballot_app.extensions import db
+from ballot_app.services import monitor
 
 from .. import factories
 from .conftest import PHONE
+
+
+def _vote_on_a_phone(browser, live_server, value):  # type: ignore[no-untyped-def]
+    voting = browser.new_context(viewport=PHONE)
+    phone = voting.new_page()
+    phone.goto(f"{live_server}/v/{value}")
+    for row in phone.query_selector_all("fieldset.row"):
+        row.query_selector("input[type=radio]").check()
+    phone.click("text=检查并提交")
+    phone.click("button:has-text('确认提交')")
+    phone.wait_for_selector("text=投票成功")
+    voting.close()
+
+
+def _sees_the_vote_without_reload(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_function(
+        "document.querySelector('#live-board').innerText.includes('1 / 4')", timeout=5000
+    )
+    assert page.evaluate("window.__sameDocument === true")  # updated in place, not reloaded
+    assert "自动更新中" in page.inner_text("#live-status")
 
 
 @pytest.mark.slow
@@ -25,20 +47,25 @@ def test_the_live_page_updates_without_reload_after_a_phone_votes(app, browser, 
     page.goto(f"{live_server}/meetings/{meeting_id}/live")
     assert "0 / 4" in page.inner_text("#live-board")
     page.evaluate("window.__sameDocument = true")
-
-    voting = browser.new_context(viewport=PHONE)
-    phone = voting.new_page()
-    phone.goto(f"{live_server}/v/{value}")
-    for row in phone.query_selector_all("fieldset.row"):
-        row.query_selector("input[type=radio]").check()
-    phone.click("text=检查并提交")
-    phone.click("button:has-text('确认提交')")
-    phone.wait_for_selector("text=投票成功")
-
-    page.wait_for_function(
-        "document.querySelector('#live-board').innerText.includes('1 / 4')", timeout=5000
-    )
-    assert page.evaluate("window.__sameDocument === true")  # updated in place, not reloaded
-    assert "自动更新中" in page.inner_text("#live-status")
+    _vote_on_a_phone(browser, live_server, value)
+    _sees_the_vote_without_reload(page)
     watching.close()
-    voting.close()
+
+
+@pytest.mark.slow
+def test_the_monitor_link_page_updates_after_a_phone_votes(app, browser, live_server):
+    """A 监票人 without an account scans the organizer's QR and watches the count."""
+    m = factories.meeting(app, a=1, b=3, members=2)
+    link = monitor.monitor_value(m, factories.keys(app))
+    value = factories.slip_values(app, m)[0]
+    db.session.remove()
+
+    watching = browser.new_context(viewport=PHONE)
+    page = watching.new_page()
+    page.goto(f"{live_server}/m/{link}")
+    assert "0 / 4" in page.inner_text("#live-board")
+    assert page.query_selector("form[action*='logout']") is None  # no account involved
+    page.evaluate("window.__sameDocument = true")
+    _vote_on_a_phone(browser, live_server, value)
+    _sees_the_vote_without_reload(page)
+    watching.close()

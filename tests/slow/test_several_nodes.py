@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -77,6 +78,48 @@ def test_a_phone_may_move_between_nodes_mid_ballot(app, two_nodes):
         again = phone.get(f"{two}/v/{value}", timeout=10)
         assert again.url.endswith(receipt.url.removeprefix(one))
     assert f"GET /v/{value}" not in log.read_text() and "GET /v/…" in log.read_text()
+
+
+@pytest.mark.slow
+def test_a_teller_polling_one_node_sees_votes_cast_on_the_other(app, two_nodes):
+    """Live updates come from the database, not from one process's memory: a teller's
+    phone polls node one, phones vote on node two, and node one's answer moves."""
+    (one, two), _ = two_nodes
+    m = factories.meeting(app, a=0, b=6, members=1)
+    m.live_step = 2
+    teller = factories.teller(m, name="jipiao")
+    values = factories.slip_values(app, m)
+    meeting_id, username = m.id, teller.username
+    data = factories.form_for(m)
+    db.session.remove()
+    with requests.Session() as watcher, requests.Session() as phone:
+        form = watcher.get(f"{one}/login", timeout=10).text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
+        assert token, form
+        login = {"username": username, "password": factories.PASSWORD, "csrf_token": token[1]}
+        assert watcher.post(f"{one}/login", data=login, timeout=10).status_code == 200
+        first = watcher.get(f"{one}/meetings/{meeting_id}/live.json", timeout=10)
+        assert first.json()["live"]["returned"] == 0
+        etag = first.headers["ETag"]
+        assert (
+            watcher.get(
+                f"{one}/meetings/{meeting_id}/live.json",
+                headers={"If-None-Match": etag},
+                timeout=10,
+            ).status_code
+            == 304
+        )
+        for value in values[:2]:
+            voted = phone.post(
+                f"{two}/v/submit", data={"slip": value, **data, "confirm_empty": "0"}, timeout=10
+            )
+            assert voted.status_code == 200 and "投票成功" in voted.text
+        moved = watcher.get(
+            f"{one}/meetings/{meeting_id}/live.json", headers={"If-None-Match": etag}, timeout=10
+        )
+        assert moved.status_code == 200
+        live = moved.json()["live"]
+        assert (live["returned"], live["results_ballots"]) == (2, 2)  # a whole step: shown
 
 
 @pytest.mark.slow
