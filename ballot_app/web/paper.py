@@ -99,6 +99,10 @@ def _stack_page(
             first_count=len(first),
             differences=differences,
             writable=meeting.state in paper.ENTRY_STATES and stack.phase != PaperPhase.COUNTED,
+            # The first pass's teller cannot type the second: the check needs another person.
+            own_first_pass=stack.phase == PaperPhase.SECOND
+            and stack.first_by_id == current_user.id
+            and not (correcting and correcting[0] == 1),
             action=ActionForm(),
         ),
         status,

@@ -96,6 +96,8 @@ def test_a_second_teller_must_agree_before_a_stack_counts(app, client, actions):
         client.post(f"/meetings/{m.id}/paper/{number}", data=data)
     client.post(f"/meetings/{m.id}/paper/{number}/finish")
     assert results.meeting_results(m).returned == 0  # waiting for the check
+    waiting = client.get(f"/meetings/{m.id}/paper/{number}").get_data(as_text=True)
+    assert "第一遍是您录的" in waiting and "<h2>录入第 1 张</h2>" not in waiting
     refused = client.post(f"/meetings/{m.id}/paper/{number}", data=sheets[0])
     assert refused.status_code == 403 and "另一位计票人" in refused.get_data(as_text=True)
 
