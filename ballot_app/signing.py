@@ -51,6 +51,13 @@ class Keys:
         """The slip's typeable code: 50 bits and a check character."""
         return codes.from_bytes(self._mac("manual-code", f"{meeting_id}:{nonce}")[:8])
 
+    def tracker_code(self, secret_hash: str) -> str:
+        """The receipt's tracker code of a slip, from what its token row stores: the same
+        for every submit of that slip, so a submit whose answer was lost on the way can be
+        repeated and shows the same receipt. Without SECRET_KEY it cannot be computed from a
+        copy of the database; it names no ballot, since no ballot names a token."""
+        return codes.grouped(codes.from_bytes(self._mac("tracker", secret_hash)[:8], 9))
+
     @staticmethod
     def hash_secret(secret: str) -> str:
         """What the token row stores of the secret: its SHA-256."""

@@ -20,7 +20,7 @@ from ..domain.marks import Packet, count_empty, read_packet
 from ..domain.meeting_state import MeetingState
 from ..domain.secrecy import tracker_code
 from ..extensions import db
-from ..models import Meeting, Token
+from ..models import Meeting, Receipt, Token
 from ..signing import Keys, VoterValue
 from . import casting
 from .errors import (
@@ -78,6 +78,8 @@ class OpenSlip:
     token_id: int | None  #: known when the token was checked on opening (None: at the cast)
     meeting: MeetingFace
     category: Category
+    #: The receipt's tracker code for this slip (Keys.tracker_code), the same on every submit.
+    tracker: str = ""
 
     @property
     def spec(self) -> BallotSpec:
@@ -174,7 +176,10 @@ def _slip(keys: Keys, value: str, read: VoterValue, token_id: int | None) -> Ope
     face = meeting_face(read.meeting_id)
     if face is None:
         raise SlipInvalid(FORGED)
-    return OpenSlip(value, keys.hash_secret(read.secret), token_id, face, read.category)
+    secret_hash = keys.hash_secret(read.secret)
+    return OpenSlip(
+        value, secret_hash, token_id, face, read.category, keys.tracker_code(secret_hash)
+    )
 
 
 def open_slip(keys: Keys, value: str, *, meeting_id: int | None = None) -> OpenSlip:
@@ -210,7 +215,8 @@ def read_ballot(slip: OpenSlip, getlist: Callable[[str], list[str]]) -> Packet:
 
 
 def cast_ballot(slip: OpenSlip, packet: Packet, *, confirmed_empty: int | None) -> str:
-    """Store the ballot and use up the token in one transaction; returns the tracker code.
+    """Store the ballot and use up the token in one transaction; returns the slip's tracker
+    code.
 
     Empty rows must have been confirmed (「n 项未填，确定提交吗？」) with the same n.
     Of any number of concurrent casts of one token, exactly one stores a ballot.
@@ -218,11 +224,18 @@ def cast_ballot(slip: OpenSlip, packet: Packet, *, confirmed_empty: int | None) 
     empty = count_empty(slip.spec, packet)
     if empty and confirmed_empty != empty:
         raise NeedsConfirmation(empty)
-    code = tracker_code()
+    code = slip.tracker or tracker_code()
     written = casting.BallotRows.of(slip.meeting.id, slip.category, slip.spec, packet, Source.PHONE)
     if not casting.use_token_and_store(slip.secret_hash, written, code):
         _refuse_cast(slip)
     return code
+
+
+def has_receipt(meeting_id: int, code: str) -> bool:
+    """Whether this tracker code is in the meeting's box: a repeated submit of a slip whose
+    first answer was lost finds its own receipt here."""
+    query = select(Receipt.code).where(Receipt.meeting_id == meeting_id, Receipt.code == code)
+    return db.session.scalar(query) is not None
 
 
 def _refuse_cast(slip: OpenSlip) -> NoReturn:

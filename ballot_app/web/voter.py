@@ -223,14 +223,16 @@ def submit() -> Response | tuple[str, int]:
             if packet.errors:
                 raise InvalidInput("有几项需要重新选择。", dict(packet.errors))
             code = voting.cast_ballot(
-                slip, packet, confirmed_empty=request.form.get("confirm_empty", type=int)
+                slip,
+                packet,
+                confirmed_empty=request.form.get("confirm_empty", type=int),
             )
         except (NeedsConfirmation, InvalidInput):
             # The cast checked nothing of the token yet: a used or closed slip says so first.
             voting.open_slip(keys(), value, meeting_id=meeting_id)
             raise
     except SlipUsed as e:
-        return _used(e, value)
+        return _repeated_submit(e, value)
     except SlipRefused as e:
         return _refusal(e)
     except NeedsConfirmation as e:
@@ -254,6 +256,21 @@ def submit() -> Response | tuple[str, int]:
     return response
 
 
+def _repeated_submit(e: SlipUsed, value: str) -> Response | tuple[str, int]:
+    """A submit of a slip already used: when it was this slip's own earlier submit, whose
+    answer was lost on the way (weak 4G, a double tap that outran the first), show its
+    receipt again; otherwise 码已使用."""
+    remembered = _remembered(value)
+    if remembered:
+        return redirect(remembered, 303)
+    read = keys().read_voter_value(value)
+    if read is not None:
+        code = keys().tracker_code(keys().hash_secret(read.secret))
+        if voting.has_receipt(read.meeting_id, code):
+            return redirect(_receipt_url(read.meeting_id, code) + "?again=1", 303)
+    return _used(e, value)
+
+
 @bp.get("/receipt/<signed>")
 def receipt(signed: str) -> tuple[str, int]:
     """The tracker code: proves the ballot was counted, shows no choice."""
@@ -261,7 +278,8 @@ def receipt(signed: str) -> tuple[str, int]:
     if payload is None:
         return _refusal(SlipInvalid(voting.FORGED))
     meeting_id, code = payload.split(":", 1)
-    return _filled("receipt.html", code, voting.meeting_face(int(meeting_id))), 200
+    template = "receipt_again.html" if request.args.get("again") else "receipt.html"
+    return _filled(template, code, voting.meeting_face(int(meeting_id))), 200
 
 
 @bp.get("/check/<signed>")

@@ -1,12 +1,20 @@
-/* The voter's pages with JavaScript on: token out of the address bar, progress, a draft
-   kept through a reload, and no double post. Everything works without this file. */
+/* The voter's pages with JavaScript on: token out of the address bar, progress, choices kept
+   in this phone per slip (localStorage, 12 hours) through reloads and back/forward, a submit
+   that survives a dropped connection, and no double post. Everything works without it. */
 (function () {
   "use strict";
-  var store;
-  try { store = window.sessionStorage; store.setItem("t", "1"); store.removeItem("t"); }
-  catch (e) { store = null; }
-  function get(k) { try { return store && store.getItem(k); } catch (e) { return null; } }
-  function put(k, v) { try { if (store) store.setItem(k, v); } catch (e) { /* full or off */ } }
+  var KEEP_MS = 12 * 3600 * 1000;
+  function usable(s) { try { s.setItem("t", "1"); s.removeItem("t"); return s; } catch (e) { return null; } }
+  var store = usable(window.localStorage) || usable(window.sessionStorage);
+  function get(k) {
+    try {
+      var v = store && JSON.parse(store.getItem(k) || "null");
+      if (v && Date.now() - v.at < KEEP_MS) return v.value;
+      if (v) store.removeItem(k);
+    } catch (e) { /* unreadable: as if absent */ }
+    return null;
+  }
+  function put(k, v) { try { if (store) store.setItem(k, JSON.stringify({ at: Date.now(), value: v })); } catch (e) { /* full or off */ } }
   function drop(k) { try { if (store) store.removeItem(k); } catch (e) { /* off */ } }
 
   var ballot = document.getElementById("ballot");
@@ -20,56 +28,83 @@
   }
 
   if (form) {
-    var slip = form.elements.slip.value;
-    put("ballot.slip", slip);
+    put("ballot.slip", form.elements.slip.value);
     put("ballot.meeting", form.elements.meeting ? form.elements.meeting.value : "");
   }
 
+  // One draft per slip: a phone that held two slips in a day keeps them apart.
   function draftKey() { return "ballot.draft." + (get("ballot.slip") || "").slice(-16); }
+  function forget() { drop(draftKey()); drop("ballot.slip"); drop("ballot.meeting"); }
+
+  function restore() {
+    var saved = get(draftKey()) || {};
+    if (ballot.querySelector("input[type=radio]:checked")) return;
+    Object.keys(saved).forEach(function (name) {
+      if (name === "comment") { if (ballot.elements.comment && !ballot.elements.comment.value) ballot.elements.comment.value = saved.comment; return; }
+      var input = ballot.querySelector('input[name="' + name + '"][value="' + saved[name] + '"]');
+      if (input) input.checked = true;
+    });
+  }
+
+  function count() {
+    var names = {};
+    Array.prototype.forEach.call(ballot.querySelectorAll("input[type=radio]:checked"), function (i) { names[i.name] = i.value; });
+    if (ballot.elements.comment) names.comment = ballot.elements.comment.value;
+    put(draftKey(), names);
+    var filled = document.getElementById("filled");
+    if (filled) filled.textContent = Object.keys(names).filter(function (n) { return n !== "comment"; }).length;
+  }
 
   if (ballot) {
-    var total = parseInt(ballot.getAttribute("data-rows"), 10) || 0;
-    var filled = document.getElementById("filled");
-    var saved = {};
-    try { saved = JSON.parse(get(draftKey()) || "{}"); } catch (e) { saved = {}; }
-    var anyChecked = ballot.querySelector("input[type=radio]:checked");
-    if (!anyChecked) {
-      Object.keys(saved).forEach(function (name) {
-        if (name === "comment") { if (ballot.elements.comment && !ballot.elements.comment.value) ballot.elements.comment.value = saved.comment; return; }
-        var input = ballot.querySelector('input[name="' + name + '"][value="' + saved[name] + '"]');
-        if (input) input.checked = true;
-      });
-    }
-    var count = function () {
-      var names = {};
-      Array.prototype.forEach.call(ballot.querySelectorAll("input[type=radio]:checked"), function (i) { names[i.name] = i.value; });
-      if (ballot.elements.comment) names.comment = ballot.elements.comment.value;
-      put(draftKey(), JSON.stringify(names));
-      if (filled) filled.textContent = Object.keys(names).filter(function (n) { return n !== "comment"; }).length;
-    };
+    restore();
     ballot.addEventListener("change", count);
     ballot.addEventListener("input", count);
     count();
+    // Back/forward may show this page from the browser's memory: bring it up to date.
+    window.addEventListener("pageshow", function (ev) { if (ev.persisted) { restore(); count(); } });
   }
 
   // One tap posts once: later taps while the first is on its way do nothing.
-  [ballot, review, entry].forEach(function (f) {
-    if (!f) return;
+  function once(f) {
     f.addEventListener("submit", function (ev) {
       if (f.getAttribute("data-sent") === "1") { ev.preventDefault(); return; }
       f.setAttribute("data-sent", "1");
       setTimeout(function () { f.removeAttribute("data-sent"); }, 8000);
     });
-  });
+  }
+  if (ballot) once(ballot);
+  if (entry) once(entry);
 
-  // A refusal without a way back: forget the slip, so /v does not bounce back to it.
-  if (document.getElementById("refusal") && !document.querySelector("input[name=slip]")) {
-    drop(draftKey()); drop("ballot.slip"); drop("ballot.meeting");
+  // The final submit: sent in the background, so that a dropped connection leaves the voter
+  // on this page with every choice, and a second tap simply tries again. The server casts
+  // each slip once; a repeat of a submit that did arrive shows the same receipt.
+  if (review) {
+    var status = document.getElementById("submit-status");
+    review.addEventListener("submit", function (ev) {
+      var by = ev.submitter;
+      if (by && by.getAttribute("formaction")) return; // 修改 / 返回修改: a plain post
+      if (!window.fetch || !window.URLSearchParams || !window.FormData) return;
+      ev.preventDefault();
+      if (review.getAttribute("data-sent") === "1") return;
+      review.setAttribute("data-sent", "1");
+      if (status) { status.className = "submit-status"; status.textContent = "正在提交……"; }
+      fetch(review.action, { method: "POST", body: new URLSearchParams(new FormData(review)), credentials: "same-origin" })
+        .then(function (r) {
+          if (r.redirected) { location.replace(r.url); return null; }
+          return r.text().then(function (html) { document.open(); document.write(html); document.close(); });
+        })
+        .catch(function () {
+          review.removeAttribute("data-sent");
+          if (status) status.className = "submit-status is-error";
+          if (status) status.textContent = "网络不通，这次没有提交成功。您的选择都还在：请检查网络后，再点一次「确认提交」。";
+        });
+    });
   }
 
-  // The receipt: this slip is done, forget its draft.
-  if (document.querySelector(".receipt-code")) {
-    drop(draftKey()); drop("ballot.slip"); drop("ballot.meeting");
+  // A refusal without a way back, or the receipt: this slip is done here.
+  if ((document.getElementById("refusal") && !document.querySelector("input[name=slip]")) ||
+      document.querySelector(".receipt-code")) {
+    forget();
   }
 
   // A reload of /v after replaceState: go back to the ballot with the draft, by POST.
@@ -79,8 +114,7 @@
     var add = function (n, v) { var i = document.createElement("input"); i.type = "hidden"; i.name = n; i.value = v; back.appendChild(i); };
     add("slip", get("ballot.slip"));
     if (get("ballot.meeting")) add("meeting", get("ballot.meeting"));
-    var draft = {};
-    try { draft = JSON.parse(get(draftKey()) || "{}"); } catch (e) { draft = {}; }
+    var draft = get(draftKey()) || {};
     Object.keys(draft).forEach(function (n) { add(n, draft[n]); });
     document.body.appendChild(back);
     back.submit();

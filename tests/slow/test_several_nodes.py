@@ -38,19 +38,22 @@ def test_forty_submits_of_one_slip_across_two_nodes_store_one_ballot(app, two_no
     db.session.remove()
     start = threading.Barrier(SUBMITS, timeout=30)
 
-    def submit(i: int) -> tuple[int, str]:
+    def submit(i: int) -> tuple[int, str, str]:
         base = (one, two)[i % 2]
         with requests.Session() as s:
             start.wait()
             r = s.post(f"{base}/v/submit", data=data, allow_redirects=False, timeout=60)
-            return r.status_code, r.text
+            return r.status_code, r.text, r.headers.get("Location", "")
 
     with ThreadPoolExecutor(SUBMITS) as pool:
         answers = list(pool.map(submit, range(SUBMITS)))
 
-    statuses = sorted(status for status, _ in answers)
-    assert statuses == [303] + [409] * (SUBMITS - 1)
-    assert all("码已使用" in body for status, body in answers if status == 409)
+    # One cast; the rest 码已使用, or the same receipt again marked as a repeat.
+    assert {status for status, _, _ in answers} <= {303, 409}
+    assert all("码已使用" in body for status, body, _ in answers if status == 409)
+    receipts = [where for status, _, where in answers if status == 303]
+    assert len({r.partition("?")[0] for r in receipts}) == 1
+    assert sum("again" not in r for r in receipts) == 1
     assert db.session.query(Ballot).count() == 1
     assert db.session.query(Receipt).count() == 1
     assert sum(t.is_used for t in factories.tokens(m)) == 1

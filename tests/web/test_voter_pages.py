@@ -95,8 +95,12 @@ def test_a_used_slip_in_another_browser_is_refused_with_409(app, actions):
     r = other.get(f"/v/{value}")
     assert r.status_code == 409
     assert "码已使用" in r.get_data(as_text=True)
+    # A submit of it (say, the first submit's answer never reached this phone) casts
+    # nothing and says plainly that the slip had already voted.
     r = other.post("/v/submit", data={"slip": value, **factories.form_for(m)})
-    assert r.status_code == 409
+    assert r.status_code == 303 and r.headers["Location"].endswith("?again=1")
+    page = other.get(r.headers["Location"]).get_data(as_text=True)
+    assert "这张测评码已经投过票" in page and "如果您没有投过这张票，请告诉工作人员" in page
     assert db.session.query(Ballot).count() == 1
 
 
@@ -181,7 +185,8 @@ def test_a_used_slip_says_so_before_asking_to_confirm_empty_rows(app, client):
     factories.cast(app, m, value)
     data = {"slip": value, **factories.form_for(m, form5=None)}
     page = client.post("/v/submit", data=data)
-    assert page.status_code == 409 and "码已使用" in page.get_data(as_text=True)
+    # Not 「n 项未填，确定提交吗？」: the slip has voted, and the page says so.
+    assert page.status_code == 303 and page.headers["Location"].endswith("?again=1")
 
 
 def test_ballot_pages_of_one_meeting_and_table_differ_only_in_the_slip(app, client):

@@ -1,0 +1,240 @@
+"""The phone ballot as people meet it: a 390 × 844 phone in headless Chromium against a live
+server. Scan → fill → review → submit → receipt; a reload halfway; each refusal page; the
+page at 320 px; no JavaScript; a double tap; a dropped connection; and axe-core's checks
+(zero serious or critical violations) on every voter page.
+
+Set BALLOT_SCREENSHOTS=/some/dir to keep a screenshot of each page looked at.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from ballot_app.domain.meeting_state import MeetingState
+from ballot_app.extensions import db
+from ballot_app.models import Ballot
+
+from .. import factories
+from .conftest import PHONE
+
+pytestmark = pytest.mark.slow
+SHOTS = os.environ.get("BALLOT_SCREENSHOTS")
+
+
+def _look(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Check the page with axe-core; keep a screenshot when asked to."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], f"{name}: {bad}"
+
+
+def _meeting(app, **kw):  # type: ignore[no-untyped-def]
+    m = factories.meeting(app, a=1, b=3, members=5, **kw)
+    return m, factories.slip_values(app, m, "B")
+
+
+def _choose(page, picks: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """Tap one option per row, by its place in the row (0 = the first)."""
+    rows = page.query_selector_all("fieldset.row")
+    for row, pick in zip(rows, picks, strict=False):
+        row.query_selector_all("label")[pick].click()
+
+
+def test_scan_fill_reload_review_submit_receipt(app, browser, live_server):
+    m, values = _meeting(app)
+    meeting_id = m.id
+    db.session.remove()
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server}/v/{values[0]}")
+    assert page.url == f"{live_server}/v"  # the slip's value left the address bar
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    assert page.inner_text(".progress").startswith("已填 0/7")
+    _look(page, "1-ballot-top")
+
+    _choose(page, [0, 1, 0])  # three of five evaluees
+    assert "已填 3/7" in page.inner_text(".progress")
+    page.locator("fieldset.row").nth(3).scroll_into_view_if_needed()
+    _look(page, "2-ballot-halfway")
+    page.reload()  # WeChat reloads; the choices come back
+    page.wait_for_selector("fieldset.row")
+    assert "已填 3/7" in page.inner_text(".progress")
+    checked = page.eval_on_selector_all("input[type=radio]:checked", "els => els.map(e => e.value)")
+    assert checked == ["excellent", "competent", "excellent"]
+
+    _choose(page, [0, 1, 0, 2, 3, 0, 1])
+    page.fill("#comment", "希望多下基层")
+    page.click("text=检查并提交")
+    page.wait_for_selector("#review")
+    review = page.inner_text("main")
+    assert "请核对您的选择" in review and "不称职" in review and "希望多下基层" in review
+    _look(page, "3-review")
+    page.locator("button:has-text('确认提交')").click()
+    page.wait_for_selector(".receipt-code")
+    _look(page, "4-receipt")
+    code = page.inner_text(".receipt-code").strip()
+    assert len(code) >= 10 and "投票成功" in page.inner_text("main")
+    assert db.session.query(Ballot).filter_by(meeting_id=meeting_id).count() == 1
+    # The receipt shows no choice.
+    assert not any(w in page.inner_text("main") for w in ("优秀", "称职", "较好", "希望"))
+    context.close()
+
+
+def test_each_refusal_is_a_clear_chinese_page(app, browser, live_server):
+    open_m, open_values = _meeting(app)
+    draft, draft_values = _meeting(app, state=MeetingState.DRAFT, unit_name="乙镇")
+    closed, closed_values = _meeting(app, state=MeetingState.CLOSED, unit_name="丙镇")
+    factories.cast(app, open_m, open_values[1])
+    code_of_open = factories.manual_codes(app, open_m)[0]
+    draft_id = draft.id
+    db.session.remove()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    cases = [
+        ("refusal-invalid", f"/v/{open_values[0][:-4]}AAAA", "码无效"),
+        ("refusal-used", f"/v/{open_values[1]}", "码已使用"),
+        ("refusal-not-started", f"/v/{draft_values[0]}", "本次测评尚未开始"),
+        ("refusal-ended", f"/v/{closed_values[0]}", "本次测评已结束"),
+    ]
+    for name, path, title in cases:
+        page.goto(f"{live_server}{path}")
+        assert page.inner_text("h1") == title, name
+        assert "手输码" in page.inner_text("main")  # a way forward on every refusal
+        _look(page, name)
+    page.goto(f"{live_server}/v?m={draft_id}")
+    page.fill("input[name=code]", code_of_open)
+    page.click("button[type=submit]")
+    assert "该码不属于本次会议" in page.inner_text("main")
+    assert page.input_value("input[name=code]") == code_of_open  # what was typed stays
+    _look(page, "refusal-other-meeting")
+    context.close()
+
+
+def test_the_ballot_fits_320_px_with_large_targets_text_and_visible_focus(
+    app, browser, live_server
+):
+    m, values = _meeting(app)
+    db.session.remove()
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for path in (f"/v/{values[0]}", "/v"):
+        page.goto(f"{live_server}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    page.goto(f"{live_server}/v/{values[0]}")
+    _large_targets_and_text(page, "ballot")
+    for_labels = page.evaluate(
+        """() => [...document.querySelectorAll('input[type=radio], textarea')]
+            .filter(i => !(i.labels && i.labels.length)).length"""
+    )
+    assert for_labels == 0
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    outline = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 }"
+    )
+    assert outline, "the focused element shows a focus ring"
+    _choose(page, [0] * 7)
+    page.click("text=检查并提交")
+    page.wait_for_selector("#review")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, "review"
+    _large_targets_and_text(page, "review")
+    context.close()
+
+
+def _large_targets_and_text(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Tap targets at least 44 × 44 CSS px, text at least 16 px."""
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('main .options label, main button, main a.button')]
+            .map(e => [e.textContent.trim().slice(0, 12), e.getBoundingClientRect()])
+            .filter(([t, r]) => r.width && (r.width < 44 || r.height < 44))
+            .map(([t, r]) => `${t} ${Math.round(r.width)}×${Math.round(r.height)}`)"""
+    )
+    assert small == [], name
+    tiny_text = page.evaluate(
+        """() => [...document.querySelectorAll('main p, main li, main label, main legend, main span, main dt, main dd, main button, main textarea')]
+            .filter(e => e.textContent.trim() && parseFloat(getComputedStyle(e).fontSize) < 16)
+            .map(e => e.textContent.trim().slice(0, 12))"""
+    )
+    assert tiny_text == [], name
+
+
+def test_without_javascript_the_plain_form_posts_all_the_way(app, browser, live_server):
+    m, values = _meeting(app)
+    meeting_id = m.id
+    db.session.remove()
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/v/{values[0]}")
+    _choose(page, [1] * 7)
+    page.click("text=检查并提交")
+    page.wait_for_selector("#review")
+    page.click("button:has-text('确认提交')")
+    page.wait_for_selector(".receipt-code")
+    assert db.session.query(Ballot).filter_by(meeting_id=meeting_id).count() == 1
+    context.close()
+
+
+def test_a_double_tap_posts_once(app, browser, live_server):
+    m, values = _meeting(app)
+    db.session.remove()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    posts: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            posts.append(r.url) if r.method == "POST" and r.url.endswith("/v/submit") else None
+        ),
+    )
+    page.goto(f"{live_server}/v/{values[0]}")
+    _choose(page, [0] * 7)
+    page.click("text=检查并提交")
+    page.wait_for_selector("#review")
+    page.locator("button:has-text('确认提交')").dblclick()
+    page.wait_for_selector(".receipt-code")
+    assert len(posts) == 1
+    context.close()
+
+
+def test_a_submit_lost_to_the_network_is_retried_safely(app, browser, live_server):
+    m, values = _meeting(app)
+    meeting_id = m.id
+    db.session.remove()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server}/v/{values[0]}")
+    _choose(page, [0] * 7)
+    page.click("text=检查并提交")
+    page.wait_for_selector("#review")
+
+    # The first submit reaches the server, but its answer never reaches the phone.
+    lost = {"n": 0}
+
+    def drop_the_answer(route):  # type: ignore[no-untyped-def]
+        if lost["n"] == 0:
+            lost["n"] += 1
+            route.fetch()  # the server casts the ballot
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/v/submit", drop_the_answer)
+    page.locator("button:has-text('确认提交')").click()
+    page.wait_for_selector("#submit-status:has-text('网络')")
+    assert "请核对您的选择" in page.inner_text("main")  # still on the review, nothing lost
+    page.locator("button:has-text('确认提交')").click()
+    page.wait_for_selector(".receipt-code")  # the retry shows the same ballot's receipt
+    assert db.session.query(Ballot).filter_by(meeting_id=meeting_id).count() == 1
+    context.close()

@@ -1,0 +1,40 @@
+"""A submit whose answer was lost on the way can be sent again: the slip is cast once, and the
+repeat shows that slip's own receipt, said to be a repeat; a used slip opened afresh is still
+refused as 码已使用."""
+
+from ballot_app.extensions import db
+from ballot_app.models import Ballot, Receipt
+from ballot_app.signing import keys_for
+
+from .. import factories
+
+
+def test_a_repeated_submit_shows_the_same_receipt_and_casts_nothing_more(app):
+    m = factories.meeting(app)
+    value = factories.slip_values(app, m)[0]
+    data = {"slip": value, **factories.form_for(m), "confirm_empty": "0"}
+    first = app.test_client().post("/v/submit", data=data)
+    # Another connection, without the first answer's cookie: the phone never got it.
+    again = app.test_client().post("/v/submit", data=data)
+    assert first.status_code == again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"] + "?again=1"
+    page = app.test_client().get(again.headers["Location"]).get_data(as_text=True)
+    code = db.session.query(Receipt.code).scalar()
+    assert "这张测评码已经投过票" in page and code in page
+    assert db.session.query(Ballot).count() == 1
+    fresh = app.test_client().get(f"/v/{value}")
+    assert fresh.status_code == 409 and "码已使用" in fresh.get_data(as_text=True)
+
+
+def test_tracker_codes_differ_per_slip_and_need_the_secret_key(app):
+    m = factories.meeting(app)
+    for value in factories.slip_values(app, m)[:2]:
+        factories.cast(app, m, value)
+    codes = {c for (c,) in db.session.query(Receipt.code)}
+    assert len(codes) == 2
+    hashes = [t.secret_hash for t in factories.tokens(m) if t.is_used]
+    ours = factories.keys(app)
+    assert {ours.tracker_code(h) for h in hashes} == codes
+    # A copy of the database alone (no SECRET_KEY) cannot tie a code to its token.
+    other = keys_for("another-secret-key-of-the-same-length-0123456789")
+    assert not {other.tracker_code(h) for h in hashes} & codes
