@@ -26,6 +26,9 @@ def register_blueprints(app: Flask) -> None:
     # credential, no cookie grants anything, so a cross-site post gains nothing. Voter pages
     # must also survive WeChat losing cookies, which a CSRF session token would not.
     csrf.exempt(voter.bp)
+    from .static_files import register_static_versions
+
+    register_static_versions(app)
     login.user_loader(_load_user)
     register_error_pages(app)
     _guard_schema(app)

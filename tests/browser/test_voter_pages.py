@@ -9,6 +9,7 @@ Set BALLOT_SCREENSHOTS=/some/dir to keep a screenshot of each page looked at.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -237,4 +238,49 @@ def test_a_submit_lost_to_the_network_is_retried_safely(app, browser, live_serve
     page.locator("button:has-text('确认提交')").click()
     page.wait_for_selector(".receipt-code")  # the retry shows the same ballot's receipt
     assert db.session.query(Ballot).filter_by(meeting_id=meeting_id).count() == 1
+    context.close()
+
+
+def test_the_ballot_page_is_three_small_requests_to_this_host(app, browser, live_server):
+    m, values = _meeting(app)
+    db.session.remove()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    seen: list[tuple[str, int]] = []
+    page.on("requestfinished", lambda r: seen.append((r.url, r.sizes()["responseBodySize"])))
+    page.goto(f"{live_server}/v/{values[0]}")
+    page.wait_for_load_state("networkidle")
+    urls = [u for u, _ in seen]
+    assert all(u.startswith(live_server) for u in urls), urls  # nothing from another host
+    assert len(urls) <= 3, urls
+    assert sum(size for _, size in seen) <= 50_000  # raw; bench/ measures gzip too
+    context.close()
+
+
+def test_an_organizer_creates_a_meeting_and_prints_slips_to_a4_pdf(app, browser, live_server):
+    """Create meeting → print slips → PDF through Chromium's print: A4, 8 slips a page."""
+    owner = factories.user(name="kaohe")
+    unit = factories.unit(owner, members=3)
+    unit_id, username = unit.id, owner.username
+    db.session.remove()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("button:has-text('登录')")
+    page.goto(f"{live_server}/meetings/new/{unit_id}")
+    page.fill("#held_on", "2026-12-01")
+    page.fill("#count_a", "3")
+    page.fill("#count_b", "14")
+    page.click("button:has-text('建立会议')")
+    page.wait_for_selector("text=会议已建立")
+    page.click("text=打印这一批（A4）")
+    page.wait_for_selector(".sheet")
+    assert page.locator(".slip").count() == 17
+    pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 3  # 17 slips, 8 to a page
+    sizes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert sizes and all(abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2 for w, h in sizes)
     context.close()

@@ -196,3 +196,18 @@ def test_ballot_pages_of_one_meeting_and_table_differ_only_in_the_slip(app, clie
     two = client.get(f"/v/{second}").get_data(as_text=True)
     assert one.count(first) == 1 and f'name="slip" value="{first}"' in one
     assert one.replace(first, second) == two
+
+
+def test_static_files_are_versioned_and_cached_for_a_year(app, client):
+    m = factories.meeting(app)
+    page = client.get(f"/v/{factories.slip_values(app, m)[0]}").get_data(as_text=True)
+    css = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{10})"', page)
+    js = re.search(r'src="(/static/js/ballot\.js\?v=[0-9a-f]{10})"', page)
+    assert css and js
+    for url in (css[1], js[1]):
+        answer = client.get(url)
+        assert answer.status_code == 200
+        cache = answer.headers["Cache-Control"]
+        assert "max-age=31536000" in cache and "immutable" in cache and "public" in cache
+    plain = client.get("/static/css/app.css")
+    assert "max-age=31536000" not in plain.headers.get("Cache-Control", "")
