@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,24 @@ FLAGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 390, "height": 844}
+SHOTS = os.environ.get("BALLOT_SCREENSHOTS")
+
+
+def look(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Check the page with axe-core (no serious or critical violation); keep a screenshot
+    in $BALLOT_SCREENSHOTS when it is set."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], f"{name}: {bad}"
 
 
 @pytest.fixture(scope="session")
