@@ -25,16 +25,23 @@ def _version(path: str, mtime_ns: int) -> str:
 
 def register_static_versions(app: Flask) -> None:
     folder = Path(app.static_folder or "static")
+    known: dict[str, str] = {}  # outside debug mode, static files do not change under us
 
     @app.url_defaults
     def _add_version(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint != "static" or "v" in values or "filename" not in values:
             return
-        path = folder / values["filename"]
+        name = values["filename"]
+        if name in known:
+            values["v"] = known[name]
+            return
+        path = folder / name
         try:
             values["v"] = _version(str(path), path.stat().st_mtime_ns)
         except OSError:
             return  # a missing file: Flask answers 404 for it as usual
+        if not app.debug:
+            known[name] = values["v"]
 
     @app.after_request
     def _cache_versioned(response: Response) -> Response:
