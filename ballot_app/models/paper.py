@@ -46,6 +46,10 @@ class PaperStack(db.Model):  # type: ignore[name-defined,misc]
     def pass_sheets(self, pass_no: int) -> list[PaperSheet]:
         return [s for s in self.sheets if s.pass_no == pass_no]
 
+    def sheet(self, pass_no: int, number: int) -> PaperSheet | None:
+        """Sheet `number` (第 n 张) as pass `pass_no` typed it, if there is one."""
+        return next((s for s in self.pass_sheets(pass_no) if s.number == number), None)
+
     @property
     def current_pass(self) -> int:
         return 2 if self.phase == PaperPhase.SECOND else 1

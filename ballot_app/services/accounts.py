@@ -27,11 +27,13 @@ def create_user(
     begin_write()
     username = username.strip()
     if not username:
-        raise InvalidInput("请填写用户名。")
+        raise InvalidInput("请填写用户名。", {"username": "请填写用户名。"})
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"密码至少 {MIN_PASSWORD_LENGTH} 位，请换一个更长的密码。")
+        message = f"密码至少 {MIN_PASSWORD_LENGTH} 位，请换一个更长的密码。"
+        raise InvalidInput(message, {"password": message})
     if db.session.scalar(select(User).where(User.username == username)):
-        raise InvalidInput(f"用户名「{username}」已经存在，请换一个。")
+        message = f"用户名「{username}」已经存在，请换一个。"
+        raise InvalidInput(message, {"username": message})
     group = group_named(group_name) if group_name else None
     user = User(
         username=username,

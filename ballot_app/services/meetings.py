@@ -209,6 +209,7 @@ def meeting_facts(
     reason: str = "",
     returned_exceeds_issued: bool = False,
     counters: tuple[str, str] = ("", ""),
+    pending_paper_stacks: int = 0,
 ) -> MeetingFacts:
     """What the state blockers look at, read from the database."""
     tokens = db.session.scalar(
@@ -225,7 +226,7 @@ def meeting_facts(
         is_admin=user.role == Role.ADMIN,
         reason=reason,
         counters=counters,
-        pending_paper_stacks=pending_stacks(meeting.id),
+        pending_paper_stacks=pending_paper_stacks,
     )
 
 
@@ -259,6 +260,7 @@ def certify(user: User, meeting: Meeting, counter: str, scrutineer: str) -> None
         meeting,
         returned_exceeds_issued=slip7.returned_exceeds_issued,
         counters=(counter, scrutineer),
+        pending_paper_stacks=pending_stacks(meeting.id),
     )
     found = blockers(Transition.CERTIFY, facts)
     if found:

@@ -44,11 +44,16 @@ def stacks(meeting: Meeting) -> list[PaperStack]:
     return list(db.session.scalars(query.order_by(PaperStack.number)))
 
 
-def get_stack(meeting: Meeting, number: int) -> PaperStack:
+def _find_stack(meeting: Meeting, number: int) -> PaperStack | None:
     query = select(PaperStack).where(
         PaperStack.meeting_id == meeting.id, PaperStack.number == number
     )
     stack: PaperStack | None = db.session.scalar(query)
+    return stack
+
+
+def get_stack(meeting: Meeting, number: int) -> PaperStack:
+    stack = _find_stack(meeting, number)
     if stack is None:
         raise NotFound(f"没有第 {number} 叠纸质票，可能已被删除。请回到纸质票页面查看。")
     return stack
@@ -108,17 +113,16 @@ def enter_sheet(
     if pass_no > stack.current_pass or (pass_no != stack.current_pass and number is None):
         raise StateBlocked(["这一遍现在不能录入新的一张，请刷新页面查看这一叠的状态。"])
     _check_open_pass(user, stack, pass_no)
-    sheets = stack.pass_sheets(pass_no)
     marks = json.dumps(dict(packet.marks), ensure_ascii=False, sort_keys=True)
     comment = packet.comment if pass_no == 1 else ""
     if number is None:
-        number = len(sheets) + 1
+        number = len(stack.pass_sheets(pass_no)) + 1
         stack.sheets.append(
             PaperSheet(pass_no=pass_no, number=number, marks_json=marks, comment=comment)
         )
         verb = "录入"
     else:
-        sheet = next((s for s in sheets if s.number == number), None)
+        sheet = stack.sheet(pass_no, number)
         if sheet is None:
             raise NotFound(f"{PASS_LABELS[pass_no]}没有第 {number} 张，请刷新页面。")
         sheet.marks_json = marks
@@ -230,16 +234,12 @@ def withdraw_sheet(
     errors: dict[str, str] = {}
     if not reason.strip():
         errors["reason"] = "请写明撤回的原因，它会记入操作日志。"
-    stack = db.session.scalar(
-        select(PaperStack).where(
-            PaperStack.meeting_id == meeting.id, PaperStack.number == stack_number
-        )
-    )
+    stack = _find_stack(meeting, stack_number)
     sheet = None
     if stack is None or stack.phase != PaperPhase.COUNTED:
         errors["stack"] = f"没有已计入的第 {stack_number} 叠。"
     else:
-        sheet = next((s for s in stack.pass_sheets(1) if s.number == number), None)
+        sheet = stack.sheet(1, number)
         if sheet is None:
             errors["sheet"] = f"第 {stack_number} 叠没有第 {number} 张。"
         elif sheet.is_withdrawn:

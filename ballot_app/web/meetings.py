@@ -105,8 +105,8 @@ def _show(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, in
     )
 
 
-def _assign_form(meeting: Meeting, form: AssignTellerForm | None = None) -> AssignTellerForm:
-    form = form or AssignTellerForm()
+def _assign_form(meeting: Meeting) -> AssignTellerForm:
+    form = AssignTellerForm()
     form.teller_id.choices = [
         (u.id, f"{u.display_name}（{u.username}）") for u in tellers.assignable(meeting)
     ]

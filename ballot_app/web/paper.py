@@ -74,8 +74,7 @@ def _stack_page(
     spec = paper.entry_spec(meeting, stack.category)
     pass_no = stack.current_pass
     if correcting and packet is None:
-        cpass, number = correcting
-        sheet = next((s for s in stack.pass_sheets(cpass) if s.number == number), None)
+        sheet = stack.sheet(*correcting)
         if sheet is not None:
             packet = Packet(sheet.marks, sheet.comment)
     first, second = stack.pass_sheets(1), stack.pass_sheets(2)

@@ -9,7 +9,6 @@ new `v`) is fetched at once. Addresses without `v` keep Flask's revalidating def
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +17,11 @@ from flask import Flask, Response, request
 YEAR = 365 * 24 * 3600
 
 
-@lru_cache(maxsize=64)
-def _version(path: str, mtime_ns: int) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
-
-
 def register_static_versions(app: Flask) -> None:
     folder = Path(app.static_folder or "static")
-    known: dict[str, str] = {}  # outside debug mode, static files do not change under us
+    #: Outside debug mode static files do not change under a running app: each is hashed
+    #: once. In debug mode it is hashed on every link, so an edit shows at once.
+    known: dict[str, str] = {}
 
     @app.url_defaults
     def _add_version(endpoint: str, values: dict[str, Any]) -> None:
@@ -35,9 +31,8 @@ def register_static_versions(app: Flask) -> None:
         if name in known:
             values["v"] = known[name]
             return
-        path = folder / name
         try:
-            values["v"] = _version(str(path), path.stat().st_mtime_ns)
+            values["v"] = hashlib.sha256((folder / name).read_bytes()).hexdigest()[:10]
         except OSError:
             return  # a missing file: Flask answers 404 for it as usual
         if not app.debug:

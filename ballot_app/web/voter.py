@@ -223,9 +223,7 @@ def submit() -> Response | tuple[str, int]:
             if packet.errors:
                 raise InvalidInput("有几项需要重新选择。", dict(packet.errors))
             code = voting.cast_ballot(
-                slip,
-                packet,
-                confirmed_empty=request.form.get("confirm_empty", type=int),
+                slip, packet, confirmed_empty=request.form.get("confirm_empty", type=int)
             )
         except (NeedsConfirmation, InvalidInput):
             # The cast checked nothing of the token yet: a used or closed slip says so first.
@@ -263,12 +261,10 @@ def _repeated_submit(e: SlipUsed, value: str) -> Response | tuple[str, int]:
     remembered = _remembered(value)
     if remembered:
         return redirect(remembered, 303)
-    read = keys().read_voter_value(value)
-    if read is not None:
-        code = keys().tracker_code(keys().hash_secret(read.secret))
-        if voting.has_receipt(read.meeting_id, code):
-            return redirect(_receipt_url(read.meeting_id, code) + "?again=1", 303)
-    return _used(e, value)
+    slip = voting.signed_slip(keys(), value)  # it was signed, or SlipUsed could not arise
+    if voting.has_receipt(slip.meeting.id, slip.tracker):
+        return redirect(_receipt_url(slip.meeting.id, slip.tracker) + "?again=1", 303)
+    return _refusal(e)
 
 
 @bp.get("/receipt/<signed>")
