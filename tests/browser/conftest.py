@@ -21,6 +21,29 @@ PHONE = {"width": 390, "height": 844}
 SHOTS = os.environ.get("BALLOT_SCREENSHOTS")
 
 
+def log_in(page, live_server: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in as a staff member (every test account has factories.PASSWORD)."""
+    from .. import factories
+
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("button:has-text('登录')")
+
+
+def choose(page, picks: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """Tap one option per row of the ballot, by its place in the row (0 = the first)."""
+    rows = page.query_selector_all("fieldset.row")
+    for row, pick in zip(rows, picks, strict=False):
+        row.query_selector_all("label")[pick].click()
+
+
+def to_review(page) -> None:  # type: ignore[no-untyped-def]
+    """From the ballot to the review page."""
+    page.click("text=检查并提交")
+    page.wait_for_selector("#review")
+
+
 def look(page, name: str) -> None:  # type: ignore[no-untyped-def]
     """Check the page with axe-core (no serious or critical violation); keep a screenshot
     in $BALLOT_SCREENSHOTS when it is set."""

@@ -7,16 +7,15 @@ from ballot_app.extensions import db
 from ballot_app.services import monitor
 
 from .. import factories
-from .conftest import PHONE
+from .conftest import PHONE, choose, log_in, to_review
 
 
 def _vote_on_a_phone(browser, live_server, value):  # type: ignore[no-untyped-def]
     voting = browser.new_context(viewport=PHONE)
     phone = voting.new_page()
     phone.goto(f"{live_server}/v/{value}")
-    for row in phone.query_selector_all("fieldset.row"):
-        row.query_selector("input[type=radio]").check()
-    phone.click("text=检查并提交")
+    choose(phone, [0] * len(phone.query_selector_all("fieldset.row")))
+    to_review(phone)
     phone.click("button:has-text('确认提交')")
     phone.wait_for_selector("text=投票成功")
     voting.close()
@@ -40,10 +39,7 @@ def test_the_live_page_updates_without_reload_after_a_phone_votes(app, browser, 
 
     watching = browser.new_context(viewport=PHONE)
     page = watching.new_page()
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, username)
     page.goto(f"{live_server}/meetings/{meeting_id}/live")
     assert "0 / 4" in page.inner_text("#live-board")
     page.evaluate("window.__sameDocument = true")

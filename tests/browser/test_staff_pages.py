@@ -6,7 +6,7 @@ import pytest
 from ballot_app.extensions import db
 
 from .. import factories
-from .conftest import PHONE, look
+from .conftest import PHONE, log_in, look
 
 
 @pytest.mark.slow
@@ -24,9 +24,7 @@ def test_staff_pages_on_a_phone(app, browser, live_server):
         page = context.new_page()
         page.goto(f"{live_server}/login")
         look(page, "staff-login")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", factories.PASSWORD)
-        page.click("button:has-text('登录')")
+        log_in(page, live_server, username)
         for path in paths:
             page.goto(f"{live_server}{path}")
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path

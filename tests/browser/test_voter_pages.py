@@ -17,7 +17,7 @@ from ballot_app.extensions import db
 from ballot_app.models import Ballot
 
 from .. import factories
-from .conftest import PHONE
+from .conftest import PHONE, choose, log_in, to_review
 from .conftest import look as _look
 
 pytestmark = pytest.mark.slow
@@ -26,13 +26,6 @@ pytestmark = pytest.mark.slow
 def _meeting(app, **kw):  # type: ignore[no-untyped-def]
     m = factories.meeting(app, a=1, b=3, members=5, **kw)
     return m, factories.slip_values(app, m, "B")
-
-
-def _choose(page, picks: list[int]) -> None:  # type: ignore[no-untyped-def]
-    """Tap one option per row, by its place in the row (0 = the first)."""
-    rows = page.query_selector_all("fieldset.row")
-    for row, pick in zip(rows, picks, strict=False):
-        row.query_selector_all("label")[pick].click()
 
 
 def test_scan_fill_reload_review_submit_receipt(app, browser, live_server):
@@ -47,7 +40,7 @@ def test_scan_fill_reload_review_submit_receipt(app, browser, live_server):
     assert page.inner_text(".progress").startswith("已填 0/7")
     _look(page, "1-ballot-top")
 
-    _choose(page, [0, 1, 0])  # three of five evaluees
+    choose(page, [0, 1, 0])  # three of five evaluees
     assert "已填 3/7" in page.inner_text(".progress")
     page.locator("fieldset.row").nth(3).scroll_into_view_if_needed()
     _look(page, "2-ballot-halfway")
@@ -57,10 +50,9 @@ def test_scan_fill_reload_review_submit_receipt(app, browser, live_server):
     checked = page.eval_on_selector_all("input[type=radio]:checked", "els => els.map(e => e.value)")
     assert checked == ["excellent", "competent", "excellent"]
 
-    _choose(page, [0, 1, 0, 2, 3, 0, 1])
+    choose(page, [0, 1, 0, 2, 3, 0, 1])
     page.fill("#comment", "希望多下基层")
-    page.click("text=检查并提交")
-    page.wait_for_selector("#review")
+    to_review(page)
     review = page.inner_text("main")
     assert "请核对您的选择" in review and "不称职" in review and "希望多下基层" in review
     _look(page, "3-review")
@@ -68,8 +60,7 @@ def test_scan_fill_reload_review_submit_receipt(app, browser, live_server):
     page.wait_for_selector("#ballot")
     assert "已填 7/7" in page.inner_text(".progress")
     assert page.input_value("#comment") == "希望多下基层"
-    page.click("text=检查并提交")
-    page.wait_for_selector("#review")
+    to_review(page)
     page.locator("button:has-text('确认提交')").click()
     page.wait_for_selector(".receipt-code")
     _look(page, "4-receipt")
@@ -135,9 +126,8 @@ def test_the_ballot_fits_320_px_with_large_targets_text_and_visible_focus(
         " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 }"
     )
     assert outline, "the focused element shows a focus ring"
-    _choose(page, [0] * 7)
-    page.click("text=检查并提交")
-    page.wait_for_selector("#review")
+    choose(page, [0] * 7)
+    to_review(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320, "review"
     _large_targets_and_text(page, "review")
     context.close()
@@ -167,9 +157,8 @@ def test_without_javascript_the_plain_form_posts_all_the_way(app, browser, live_
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server}/v/{values[0]}")
-    _choose(page, [1] * 7)
-    page.click("text=检查并提交")
-    page.wait_for_selector("#review")
+    choose(page, [1] * 7)
+    to_review(page)
     page.click("button:has-text('确认提交')")
     page.wait_for_selector(".receipt-code")
     assert db.session.query(Ballot).filter_by(meeting_id=meeting_id).count() == 1
@@ -189,9 +178,8 @@ def test_a_double_tap_posts_once(app, browser, live_server):
         ),
     )
     page.goto(f"{live_server}/v/{values[0]}")
-    _choose(page, [0] * 7)
-    page.click("text=检查并提交")
-    page.wait_for_selector("#review")
+    choose(page, [0] * 7)
+    to_review(page)
     page.locator("button:has-text('确认提交')").dblclick()
     page.wait_for_selector(".receipt-code")
     assert len(posts) == 1
@@ -205,9 +193,8 @@ def test_a_submit_lost_to_the_network_is_retried_safely(app, browser, live_serve
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto(f"{live_server}/v/{values[0]}")
-    _choose(page, [0] * 7)
-    page.click("text=检查并提交")
-    page.wait_for_selector("#review")
+    choose(page, [0] * 7)
+    to_review(page)
 
     # The first submit reaches the server, but its answer never reaches the phone.
     lost = {"n": 0}
@@ -254,10 +241,7 @@ def test_an_organizer_creates_a_meeting_and_prints_slips_to_a4_pdf(app, browser,
     db.session.remove()
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.click("button:has-text('登录')")
+    log_in(page, live_server, username)
     page.goto(f"{live_server}/meetings/new/{unit_id}")
     page.fill("#held_on", "2026-12-01")
     page.fill("#count_a", "3")
