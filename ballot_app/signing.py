@@ -18,6 +18,7 @@ from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
 
 from .domain import codes
 from .domain.choices import Category
+from .domain.secrecy import TRACKER_DATA_CHARS
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,23 @@ class Keys:
         """The slip's typeable code: 50 bits and a check character."""
         return codes.from_bytes(self._mac("manual-code", f"{meeting_id}:{nonce}")[:8])
 
-    def tracker_code(self, secret_hash: str) -> str:
-        """The receipt's tracker code of a slip, from what its token row stores: the same
-        for every submit of that slip, so a submit whose answer was lost on the way can be
-        repeated and shows the same receipt. Without SECRET_KEY it cannot be computed from a
-        copy of the database; it names no ballot, since no ballot names a token."""
-        return codes.grouped(codes.from_bytes(self._mac("tracker", secret_hash)[:8], 9))
+    def tracker_code(self, secret: str) -> str:
+        """The receipt's tracker code of a slip: the same for every submit of that slip, so a
+        submit whose answer was lost on the way can be repeated and shows the same receipt.
+        Nothing is stored when a ballot is cast: the bulletin derives the codes of the used
+        slips at certification. Without SECRET_KEY it cannot be computed from a slip."""
+        digest = hashlib.sha256(secret.encode()).hexdigest()
+        return codes.grouped(codes.from_bytes(self._mac("tracker", digest)[:8], TRACKER_DATA_CHARS))
 
-    @staticmethod
-    def hash_secret(secret: str) -> str:
-        """What the token row stores of the secret: its SHA-256."""
-        return hashlib.sha256(secret.encode()).hexdigest()
+    def hash_secret(self, secret: str) -> str:
+        """What the token row stores of the secret: a keyed hash of it, so that neither the
+        secret nor a photo of the slip finds the row without SECRET_KEY."""
+        return self.lookup_of_digest(hashlib.sha256(secret.encode()).hexdigest())
+
+    def lookup_of_digest(self, digest: str) -> str:
+        """The stored lookup hash from the secret's SHA-256 (the migration from unkeyed
+        hashes computes it from what the old rows held)."""
+        return self._mac("slip-lookup", digest).hex()
 
     def hash_code(self, code: str) -> str:
         """What the token row stores of the manual code: a keyed hash (the code is short)."""

@@ -27,7 +27,7 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     """One unit's rating meeting: its forms, evaluees, slips and ballot box."""
 
     __table_args__ = (
-        CheckConstraint("live_step >= 1", name="live_step_positive"),
+        CheckConstraint("live_step >= 3", name="live_step_at_least_three"),
         CheckConstraint("paper_issued >= 0", name="paper_issued_not_negative"),
     )
 
@@ -45,8 +45,11 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     #: 计票人 and 监票人 named when the result was certified; printed on slip 7.
     counter_name: Mapped[str] = mapped_column(String(64), default="", server_default="")
     scrutineer_name: Mapped[str] = mapped_column(String(64), default="", server_default="")
-    #: Live results move only in steps of this many ballots until the box closes.
+    #: Live results move only in steps of this many ballots of a table until the box
+    #: closes (SPEC "Secrecy"): never below 3, fixed once the box opens.
     live_step: Mapped[int] = mapped_column(default=5)
+    #: Show turnout only until the close: no live results at all.
+    live_turnout_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     pass_rate_base: Mapped[PassRateBase] = mapped_column(
         Enum(PassRateBase, native_enum=False, length=16), default=PassRateBase.VALID
     )
@@ -58,6 +61,9 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     paper_double_entry: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Random; monitor links name it, so replacing it revokes every link given out.
     monitor_nonce: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    #: The figures the meeting was certified with, in the tally schema (JSON): a certified
+    #: result prints what was signed, whatever later versions change in the counting rules.
+    certified_result: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
@@ -110,7 +116,10 @@ class LiveView(db.Model):  # type: ignore[name-defined,misc]
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
     )
-    #: Ballots in the box when these results were computed.
+    #: Ballots in the box when these results were computed: all of them (form 6 and the
+    #: comment count step over all ballots), and per form 5 table (each steps on its own).
     ballots: Mapped[int]
+    ballots_a: Mapped[int] = mapped_column(default=0, server_default="0")
+    ballots_b: Mapped[int] = mapped_column(default=0, server_default="0")
     #: The results as JSON, in the tally schema (turnout is added live on every read).
     body: Mapped[str] = mapped_column(Text)

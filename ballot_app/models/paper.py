@@ -74,6 +74,8 @@ class PaperSheet(db.Model):  # type: ignore[name-defined,misc]
     ballot_id: Mapped[str | None] = mapped_column(String(32))
     comment_id: Mapped[str | None] = mapped_column(String(32))
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    #: Why the tellers voided this paper ballot by decision (作废): it stays returned, void.
+    voided_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     stack: Mapped[PaperStack] = relationship(back_populates="sheets")
 

@@ -24,7 +24,8 @@ class Token(db.Model):  # type: ignore[name-defined,misc]
     category: Mapped[Category] = mapped_column(Enum(Category, native_enum=False, length=1))
     #: Random input from which, with the app's secret key, the slip's secret is derived.
     nonce: Mapped[str] = mapped_column(String(32), unique=True)
-    #: SHA-256 of the QR secret: the secret itself is never stored.
+    #: Keyed hash (HMAC under SECRET_KEY) of the QR secret: the secret itself is never
+    #: stored, and a photo of a slip cannot find its row without the key.
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: Keyed hash of the typeable manual code, for /v lookups.
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from ..domain.meeting_state import MeetingState
 from ..domain.slip7 import Slip7
 from ..extensions import db
-from ..models import Meeting, Receipt
+from ..models import Meeting, Receipt, Token
+from ..signing import Keys
 from .errors import NotFound
 from .results import meeting_results
 
@@ -24,6 +25,21 @@ class Bulletin:
     codes: list[str]  #: sorted: the order says nothing of when each ballot came
     slip7: Slip7
     paper_ballots: int  #: paper ballots carry no tracker code
+
+
+def publish_codes(meeting: Meeting, keys: Keys) -> int:
+    """At certification (the caller's transaction): the tracker code of every used slip, derived
+    from the slip as its receipt was, written all at once in code order. Nothing was written
+    of a receipt while the box was open, so no stored row can be matched to one by when it
+    came; returns how many codes were published."""
+    used = db.session.scalars(
+        select(Token.nonce).where(Token.meeting_id == meeting.id, Token.is_used.is_(True))
+    )
+    found = sorted(keys.tracker_code(keys.slip_secret(meeting.id, nonce)) for nonce in used)
+    known = set(db.session.scalars(select(Receipt.code).where(Receipt.meeting_id == meeting.id)))
+    fresh = [code for code in found if code not in known]
+    db.session.add_all(Receipt(code=code, meeting_id=meeting.id) for code in fresh)
+    return len(found)
 
 
 def bulletin(meeting_id: int) -> Bulletin:

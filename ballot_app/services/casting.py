@@ -1,5 +1,6 @@
-"""Writing a ballot: use up the token and store the ballot, its rows, its detached comment
-and its receipt, all or nothing, exactly once per token however many submits race.
+"""Writing a ballot: use up the token and store the ballot, its rows and its detached comment,
+all or nothing, exactly once per token however many submits race. Nothing a receipt can be
+matched to is written here: the bulletin derives the tracker codes at certification.
 
 The statements are written once as SQL: a hall's phones run them hundreds of times a
 minute, and building ORM statements per request cost more than the database did.
@@ -57,8 +58,6 @@ _CAST_POSTGRES = text(
     ), comment_row AS (
         INSERT INTO comment (id, meeting_id, body)
         SELECT :comment_id, :meeting, :comment FROM used WHERE :comment <> ''
-    ), receipt_row AS (
-        INSERT INTO receipt (code, meeting_id) SELECT :code, :meeting FROM used
     )
     SELECT count(*) FROM used
     """
@@ -104,15 +103,15 @@ class BallotRows:
         return self.has_form6 and is_void([m for _, m in self.form6])
 
 
-def use_token_and_store(secret_hash: str, rows: BallotRows, receipt_code: str) -> bool:
+def use_token_and_store(secret_hash: str, rows: BallotRows) -> bool:
     """Use up the token (unused, unvoided, of this meeting and table, meeting open) and store
-    the ballot with its receipt; False, storing nothing, when the token could not be used."""
+    the ballot; False, storing nothing, when the token could not be used."""
     if db.engine.dialect.name == "postgresql":
-        return _in_one_statement(secret_hash, rows, receipt_code)
+        return _in_one_statement(secret_hash, rows)
     with write_transaction() as conn:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            return _in_sqlite_steps(cursor, secret_hash, rows, receipt_code)
+            return _in_sqlite_steps(cursor, secret_hash, rows)
         finally:
             cursor.close()
 
@@ -128,11 +127,10 @@ _SQLITE_STEPS = {
     "form6": "INSERT INTO form6_mark (ballot_id, item, meeting_id, category, mark) "
     "VALUES (?, ?, ?, ?, ?)",
     "comment": "INSERT INTO comment (id, meeting_id, body) VALUES (?, ?, ?)",
-    "receipt": "INSERT INTO receipt (code, meeting_id) VALUES (?, ?)",
 }
 
 
-def _in_sqlite_steps(cursor: Any, secret_hash: str, rows: BallotRows, receipt_code: str) -> bool:
+def _in_sqlite_steps(cursor: Any, secret_hash: str, rows: BallotRows) -> bool:
     m, table = rows.meeting_id, rows.category.name
     cursor.execute(_SQLITE_STEPS["use"], (secret_hash, table, m, m))
     if cursor.rowcount != 1:
@@ -155,11 +153,10 @@ def _in_sqlite_steps(cursor: Any, secret_hash: str, rows: BallotRows, receipt_co
     cursor.executemany(_SQLITE_STEPS["form6"], [(ballot_id, i, m, table, k) for i, k in rows.form6])
     if rows.comment:
         cursor.execute(_SQLITE_STEPS["comment"], (ballot_key(), m, rows.comment))
-    cursor.execute(_SQLITE_STEPS["receipt"], (receipt_code, m))
     return True
 
 
-def _in_one_statement(secret_hash: str, rows: BallotRows, receipt_code: str) -> bool:
+def _in_one_statement(secret_hash: str, rows: BallotRows) -> bool:
     with read_connection() as conn:  # autocommit: the statement is its own transaction
         used = conn.execute(
             _CAST_POSTGRES,
@@ -179,7 +176,6 @@ def _in_one_statement(secret_hash: str, rows: BallotRows, receipt_code: str) -> 
                 "form6": [m for _, m in rows.form6],
                 "comment_id": ballot_key(),
                 "comment": rows.comment,
-                "code": receipt_code,
             },
         ).scalar_one()
     return bool(used == 1)

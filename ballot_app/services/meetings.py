@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +23,7 @@ from ..extensions import db
 from ..models import Evaluee, Meeting, Token, Unit, User
 from ..signing import Keys
 from .audit import record_event
+from .bulletin import publish_codes
 from .errors import Forbidden, InvalidInput, NotFound, StateBlocked
 from .ordering import move_one_place
 from .paper import forget_entries, pending_stacks
@@ -246,15 +248,17 @@ def transition(user: User, meeting: Meeting, step: Transition, *, reason: str = 
         erase_casting_order(meeting_id)
 
 
-def certify(user: User, meeting: Meeting, counter: str, scrutineer: str) -> None:
-    """Record the 计票人 and 监票人 and make the meeting read-only (SPEC, meeting states).
+def certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: Keys) -> None:
+    """Record the 计票人 and 监票人, keep the figures as certified, publish the bulletin's
+    tracker codes and make the meeting read-only (SPEC, meeting states).
 
     Refused while returned ballots exceed issued ones: SPEC says such a round is invalid.
     """
     begin_write()
     if user.role == Role.TELLER:
         raise Forbidden("计票人/监票人账号不能确认结果，请由考核组操作。")
-    slip7 = meeting_results(meeting).slip7
+    figures = meeting_results(meeting)
+    slip7 = figures.slip7
     facts = meeting_facts(
         user,
         meeting,
@@ -267,7 +271,11 @@ def certify(user: User, meeting: Meeting, counter: str, scrutineer: str) -> None
         raise StateBlocked(found)
     meeting.counter_name, meeting.scrutineer_name = counter.strip(), scrutineer.strip()
     meeting.state = TRANSITIONS[Transition.CERTIFY][1]
+    certified = figures.as_dict()
+    certified["meeting"]["state"] = meeting.state.value
+    meeting.certified_result = json.dumps(certified, ensure_ascii=False, sort_keys=True)
     meeting_id = meeting.id
+    publish_codes(meeting, keys)
     forget_entries(meeting_id)
     record_event(
         user, meeting, "meeting.certify", f"计票人 {counter.strip()}，监票人 {scrutineer.strip()}"

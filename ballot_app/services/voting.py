@@ -18,9 +18,8 @@ from ..domain.ballot_spec import BallotSpec, EvalueeLine, build_spec
 from ..domain.choices import Category, Source
 from ..domain.marks import Packet, count_empty, read_packet
 from ..domain.meeting_state import MeetingState
-from ..domain.secrecy import tracker_code
 from ..extensions import db
-from ..models import Meeting, Receipt, Token
+from ..models import Meeting, Token
 from ..signing import Keys, VoterValue
 from . import casting
 from .errors import (
@@ -178,7 +177,7 @@ def _slip(keys: Keys, value: str, read: VoterValue, token_id: int | None) -> Ope
         raise SlipInvalid(FORGED)
     secret_hash = keys.hash_secret(read.secret)
     return OpenSlip(
-        value, secret_hash, token_id, face, read.category, keys.tracker_code(secret_hash)
+        value, secret_hash, token_id, face, read.category, keys.tracker_code(read.secret)
     )
 
 
@@ -224,18 +223,10 @@ def cast_ballot(slip: OpenSlip, packet: Packet, *, confirmed_empty: int | None) 
     empty = count_empty(slip.spec, packet)
     if empty and confirmed_empty != empty:
         raise NeedsConfirmation(empty)
-    code = slip.tracker or tracker_code()
     written = casting.BallotRows.of(slip.meeting.id, slip.category, slip.spec, packet, Source.PHONE)
-    if not casting.use_token_and_store(slip.secret_hash, written, code):
+    if not casting.use_token_and_store(slip.secret_hash, written):
         _refuse_cast(slip)
-    return code
-
-
-def has_receipt(meeting_id: int, code: str) -> bool:
-    """Whether this tracker code is in the meeting's box: a repeated submit of a slip whose
-    first answer was lost finds its own receipt here."""
-    query = select(Receipt.code).where(Receipt.meeting_id == meeting_id, Receipt.code == code)
-    return db.session.scalar(query) is not None
+    return slip.tracker
 
 
 def _refuse_cast(slip: OpenSlip) -> NoReturn:

@@ -308,7 +308,11 @@ def certify(meeting: Meeting) -> Page:
     if form.validate_on_submit():
         try:
             meetings.certify(
-                current_user, meeting, form.counter_name.data or "", form.scrutineer_name.data or ""
+                current_user,
+                meeting,
+                form.counter_name.data or "",
+                form.scrutineer_name.data or "",
+                keys(),
             )
         except StateBlocked as e:
             form.form_errors.extend(e.blockers)

@@ -229,8 +229,8 @@ def submit() -> Response | tuple[str, int]:
             # The cast checked nothing of the token yet: a used or closed slip says so first.
             voting.open_slip(keys(), value, meeting_id=meeting_id)
             raise
-    except SlipUsed as e:
-        return _repeated_submit(e, value)
+    except SlipUsed:
+        return _repeated_submit(value)
     except SlipRefused as e:
         return _refusal(e)
     except NeedsConfirmation as e:
@@ -254,17 +254,16 @@ def submit() -> Response | tuple[str, int]:
     return response
 
 
-def _repeated_submit(e: SlipUsed, value: str) -> Response | tuple[str, int]:
+def _repeated_submit(value: str) -> Response:
     """A submit of a slip already used: when it was this slip's own earlier submit, whose
     answer was lost on the way (weak 4G, a double tap that outran the first), show its
-    receipt again; otherwise 码已使用."""
+    receipt again. Only a phone cast uses a slip, so whoever holds a used slip's value holds
+    the slip that cast it: its receipt (derived from the slip, never stored) is shown again."""
     remembered = _remembered(value)
     if remembered:
         return redirect(remembered, 303)
     slip = voting.signed_slip(keys(), value)  # it was signed, or SlipUsed could not arise
-    if voting.has_receipt(slip.meeting.id, slip.tracker):
-        return redirect(_receipt_url(slip.meeting.id, slip.tracker) + "?again=1", 303)
-    return _refusal(e)
+    return redirect(_receipt_url(slip.meeting.id, slip.tracker) + "?again=1", 303)
 
 
 @bp.get("/receipt/<signed>")

@@ -27,7 +27,7 @@ def _a_whole_meeting(app, client, actions):  # type: ignore[no-untyped-def]
     client.post(f"/meetings/{m.id}/paper/1", data={**sheet, "f6_duty": "average"})
     client.post(f"/meetings/{m.id}/paper/1/finish")
     meetings.transition(owner, m, Transition.CLOSE)
-    meetings.certify(owner, m, "计票甲", "监票乙")
+    meetings.certify(owner, m, "计票甲", "监票乙", factories.keys(app))
     return m, owner, teller, values, codes
 
 

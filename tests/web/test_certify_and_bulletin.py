@@ -82,7 +82,7 @@ def test_more_returned_than_issued_blocks_certifying_with_the_reason(app, client
 def test_a_certified_meeting_refuses_every_write(app, client, actions, path, data):
     m, owner = _closed_with_votes(app)
     admin = factories.user(Role.ADMIN, name="guanli")
-    factories.meetings.certify(owner, m, "计票甲", "监票乙")
+    factories.meetings.certify(owner, m, "计票甲", "监票乙", factories.keys(app))
     actions.login_as(admin)
     before = db.session.query(AuditEvent).count()
     answer = client.post(f"/meetings/{m.id}/{path}", data=data)
@@ -96,7 +96,7 @@ def test_the_bulletin_lists_every_tracker_code_and_no_choice_after_certifying(ap
     m, owner = _closed_with_votes(app)
     early = client.get(f"/b/{m.id}")
     assert early.status_code == 404 and "确认后才公布" in early.get_data(as_text=True)
-    factories.meetings.certify(owner, m, "计票甲", "监票乙")
+    factories.meetings.certify(owner, m, "计票甲", "监票乙", factories.keys(app))
     page = client.get(f"/b/{m.id}").get_data(as_text=True)
     codes = sorted(db.session.scalars(select(Receipt.code).where(Receipt.meeting_id == m.id)))
     assert len(codes) == 3

@@ -145,7 +145,7 @@ def test_a_counted_sheet_is_withdrawn_with_a_reason_until_certification(app, cli
     assert "把表A的票录进了表B" in event.detail
 
     meetings.transition(owner, m, Transition.CLOSE)
-    meetings.certify(owner, m, "计票甲", "监票乙")
+    meetings.certify(owner, m, "计票甲", "监票乙", factories.keys(app))
     # Certifying forgets which sheet made which ballot; the log keeps who entered what.
     assert db.session.scalar(select(PaperSheet.id)) is None
     assert db.session.scalar(select(PaperStack.id)) is None
