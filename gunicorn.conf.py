@@ -12,8 +12,9 @@ The app processes hold no state of their own: ballots, tokens, sessions' server 
 (none: sessions are signed cookies) and rate-limit counters live in the database or the
 client, so any number of workers on any number of nodes can share one database.
 
-The access log never holds a slip: voter paths are redacted (/v/<slip> → /v/…) and the
-format has no client address and no user agent, for every request.
+The access log never holds a credential: voter paths and monitor links are redacted
+(/v/<slip> → /v/…, /m/<link> → /m/…) and the format has no client address and no user
+agent, for every request.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import os
 
 from gunicorn.glogging import Logger
 
-from ballot_app.domain.secrecy import redact_voter_paths
+from ballot_app.domain.secrecy import redact_credential_paths
 
 bind = os.environ.get("BALLOT_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -49,13 +50,14 @@ access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 
 class RedactingLogger(Logger):
-    """gunicorn's logger, with slip credentials cut out of every access-log line."""
+    """gunicorn's logger, with slip and monitor-link credentials cut out of every access-log
+    line."""
 
     def access(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
         environ = dict(environ)
         for key in ("RAW_URI", "PATH_INFO", "QUERY_STRING", "HTTP_REFERER"):
             if key in environ:
-                environ[key] = redact_voter_paths(environ[key])
+                environ[key] = redact_credential_paths(environ[key])
         super().access(resp, req, environ, request_time)
 
 

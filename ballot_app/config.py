@@ -14,7 +14,9 @@ class DefaultConfig:
     """Defaults that need no set-up: SQLite in instance/, a generated secret key."""
 
     SQLALCHEMY_DATABASE_URI = ""  # filled by load_config with the instance path
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    #: SQL errors never carry their parameters into a log line or a traceback: they include
+    #: slip nonces and lookup hashes.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"hide_parameters": True}
     SQLITE_BUSY_TIMEOUT_MS = 15000
     #: The address phones use to reach the app: it is what the QR slips encode.
     PUBLIC_BASE_URL = ""

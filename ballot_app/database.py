@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from alembic.migration import MigrationContext
@@ -27,11 +28,33 @@ def configure_database(app: Flask) -> None:
     Readers begin deferred and never block anyone (WAL). A writing use case calls
     begin_write(), which begins with BEGIN IMMEDIATE: the write lock is taken up front, so a
     writer waits its turn (busy timeout) instead of failing when it upgrades a stale read.
+    The database file is readable by its owner only, and so are the log and shared-memory
+    files SQLite creates beside it (SQLite gives them the database file's mode).
     """
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        if path and path != ":memory:" and not path.startswith("file:"):
+            keep_private(path)
         _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+#: Files of a SQLite database: the database itself, its write-ahead log, its shared memory
+#: index, and our writers' lock file.
+SQLITE_SUFFIXES = ("", "-wal", "-shm", "-writers")
+
+
+def keep_private(path: str) -> None:
+    """Create the database file readable and writable by its owner only (0600) before SQLite
+    opens it, and take group and world access off the files of one made before."""
+    directory = os.path.dirname(path)
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for suffix in SQLITE_SUFFIXES:
+        with suppress(FileNotFoundError):
+            os.chmod(path + suffix, 0o600)
 
 
 def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
@@ -43,6 +66,8 @@ def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten with zeros, not left readable in free space.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -84,7 +109,7 @@ def write_transaction() -> Iterator[Connection]:
     the block ends and rolled back if it raises. For hot paths that need no ORM session."""
     _end_read()
     with (
-        _writers_queue(db.engine),
+        writers_queue(db.engine),
         db.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn,
         conn.begin(),
     ):
@@ -92,7 +117,7 @@ def write_transaction() -> Iterator[Connection]:
 
 
 @contextmanager
-def _writers_queue(engine: Engine) -> Iterator[None]:
+def writers_queue(engine: Engine) -> Iterator[None]:
     """SQLite: writers of every process wait their turn on a file lock, woken the moment it
     frees, instead of in SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries
     and so left the write lock idle under a hall's burst. PostgreSQL queues on its own."""
@@ -100,7 +125,8 @@ def _writers_queue(engine: Engine) -> Iterator[None]:
     if not path or path == ":memory:":
         yield
         return
-    with open(path + "-writers", "a") as lock:
+    fd = os.open(path + "-writers", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield

@@ -1,4 +1,5 @@
-"""Logging that keeps voters secret: no slip credential and no client address of a voter."""
+"""Logging that keeps voters secret: no slip or monitor-link credential and no client address
+of a voter or a monitor-link holder."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import re
 
 from flask import Flask
 
-from .domain.secrecy import redact_voter_paths
+from .domain.secrecy import redact_credential_paths
 
-_VOTER_REQUEST = re.compile(r"(?:GET|POST|HEAD|PUT) /v(?:[/?\s]|$)")
+_VOTER_REQUEST = re.compile(r"(?:GET|POST|HEAD|PUT) /[vm](?:[/?\s]|$)")
 _LEADING_ADDRESS = re.compile(r"^\S+ - - ")
 
 
@@ -18,7 +19,7 @@ class VoterPrivacyFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         text = record.getMessage()
-        redacted = redact_voter_paths(text)
+        redacted = redact_credential_paths(text)
         if _VOTER_REQUEST.search(text):
             redacted = _LEADING_ADDRESS.sub("- - - ", redacted)
         if redacted != text:

@@ -73,7 +73,7 @@ def test_once_the_box_closes_storage_order_follows_random_keys(app):
         assert all("WITHOUT ROWID" in sql[table] for table in BALLOT_TABLES)
 
 
-def test_once_the_box_closes_no_write_stamp_links_a_ballot_to_its_token_or_receipt(app):
+def test_once_the_box_closes_no_write_stamp_links_a_ballot_to_its_token(app):
     m = _cast_nine(app)
     meeting_rows = f"WHERE meeting_id = {m.id}"
     if databases.is_postgres():
@@ -82,7 +82,7 @@ def test_once_the_box_closes_no_write_stamp_links_a_ballot_to_its_token_or_recei
     meetings.transition(db.session.get(User, m.created_by_id), m, Transition.CLOSE)
     db.session.commit()
     if databases.is_postgres():
-        stamps = {t: _write_stamps(t) for t in ("ballot", "comment", "receipt", "form5_mark")}
+        stamps = {t: _write_stamps(t) for t in ("ballot", "comment", "form5_mark")}
         stamps["token"] = _write_stamps("token", meeting_rows)
         # One rewrite stamped them all alike: no stamp tells one ballot from another.
         assert all(len(s) == 1 for s in stamps.values())

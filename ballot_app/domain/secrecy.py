@@ -6,8 +6,9 @@ import re
 import secrets
 
 TRACKER_DATA_CHARS = 9  #: 45 bits, plus a check character
-#: Every /v/ path segment but the three fixed form actions may carry a credential.
-_VOTER_PATH = re.compile(r"/v/(?!(?:review|submit|edit)(?=[\s?\"']|$))[^\s?\"']+")
+#: Paths whose segment after the prefix is a credential: a slip (/v/<value>, and its receipt
+#: and test-QR pages) or a monitor link (/m/<link>). The voter form's fixed actions are not.
+_CREDENTIAL_PATH = re.compile(r"/(v|m)/(?!(?<=/v/)(?:review|submit|edit)(?=[\s?\"']|$))[^\s?\"']+")
 
 
 def ballot_key() -> str:
@@ -15,6 +16,7 @@ def ballot_key() -> str:
     return secrets.token_hex(16)
 
 
-def redact_voter_paths(text: str) -> str:
-    """Replace every voter path's credential with an ellipsis, for log lines."""
-    return _VOTER_PATH.sub("/v/…", text)
+def redact_credential_paths(text: str) -> str:
+    """Replace every slip's and monitor link's credential in a path with an ellipsis, for
+    log lines."""
+    return _CREDENTIAL_PATH.sub(lambda m: f"/{m.group(1)}/…", text)

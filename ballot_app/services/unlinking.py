@@ -7,22 +7,35 @@ No column links a ballot to a token, but engines keep traces of their own:
   until they are rewritten they share a stamp. Rows are also stored in the order they were
   written (heap order, visible as ctid), so a receipt's place in its table matches its
   ballot's place in theirs.
-- SQLite keeps each commit's pages together in the write-ahead log until a checkpoint.
+- PostgreSQL's write-ahead log holds each casting transaction whole (the token's new row
+  beside the ballot's), until its segments are recycled.
+- SQLite keeps each commit's pages together in the write-ahead log until a checkpoint, and
+  inside a b-tree page it places each new cell below the last one written: the cells'
+  offsets give the order in which rows arrived, even where keys are random, and freed cells
+  stay readable unless deleted content is zeroed.
 
-When the box closes, this rewrites the meeting's token, ballot, mark, comment and receipt
-rows in one transaction (one stamp for all of them) and then stores each table in key order,
-which is random (CLUSTER on the primary key); on SQLite it checkpoints and truncates the
-log. While the box is open the traces exist on the database server only; SPEC's "Secrecy"
-and the README's "Deploying" say who may read it then.
+When the box closes (and again at certification, after paper ballots and the bulletin):
+
+- PostgreSQL: the meeting's token, ballot, mark, comment and receipt rows are rewritten in
+  one transaction (one stamp for all of them), each table is stored anew in key order, which
+  is random (CLUSTER on the primary key), then a CHECKPOINT and a switch to a new log segment
+  let the server recycle the segments that hold the casting transactions. What only the
+  database operator can do (no WAL archiving during a meeting, wal_keep_size 0, no
+  replication slot holding old segments) is in docs/threat-model.md.
+- SQLite: the whole file is rebuilt in key order (VACUUM: every cell written afresh in key
+  order, no free page left; secure_delete zeroes what is freed), then the log is
+  checkpointed and truncated to nothing.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
+from ..database import writers_queue
 from ..extensions import db
 
 log = logging.getLogger(__name__)
@@ -58,9 +71,54 @@ def erase_casting_order(meeting_id: int) -> None:
             for statement in _REWRITE:
                 conn.execute(text(statement), {"m": meeting_id})
         _store_in_key_order(meeting_id)
+        _recycle_postgres_log(meeting_id)
     elif engine.dialect.name == "sqlite":
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        _rebuild_sqlite_file(meeting_id)
+
+
+#: How long the close waits for readers to let the SQLite log be truncated.
+CHECKPOINT_SECONDS = 10.0
+
+
+def _rebuild_sqlite_file(meeting_id: int) -> None:
+    """VACUUM, then checkpoint and truncate the log, retrying while readers hold it."""
+    engine = db.engine
+    with (
+        writers_queue(engine),
+        engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
+    ):
+        conn.exec_driver_sql("VACUUM")
+        deadline = time.monotonic() + CHECKPOINT_SECONDS
+        while True:
+            busy, logged, done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+            if not busy and logged == done:
+                return
+            if time.monotonic() > deadline:
+                log.warning(
+                    "meeting %s closed and its database file rebuilt, but readers kept the "
+                    "write-ahead log from being emptied; it is emptied at the next checkpoint",
+                    meeting_id,
+                )
+                return
+            time.sleep(0.05)
+
+
+def _recycle_postgres_log(meeting_id: int) -> None:
+    """CHECKPOINT and a new log segment: the segments holding the casting transactions can
+    be recycled. Needs the pg_checkpoint role (or superuser) and the right to call
+    pg_switch_wal; without them the close says so in the log and goes on."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for statement in ("CHECKPOINT", "SELECT pg_switch_wal()"):
+            try:
+                conn.execute(text(statement))
+            except DBAPIError:
+                log.warning(
+                    "meeting %s closed, but the database role may not run `%s`: the server's "
+                    "write-ahead log keeps the casting transactions until its segments are "
+                    "recycled (see docs/threat-model.md)",
+                    meeting_id,
+                    statement,
+                )
 
 
 def _store_in_key_order(meeting_id: int) -> None:

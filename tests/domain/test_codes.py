@@ -3,7 +3,7 @@
 import itertools
 
 from ballot_app.domain import codes
-from ballot_app.domain.secrecy import TRACKER_DATA_CHARS, ballot_key, redact_voter_paths
+from ballot_app.domain.secrecy import TRACKER_DATA_CHARS, ballot_key, redact_credential_paths
 from ballot_app.signing import keys_for
 
 
@@ -40,11 +40,11 @@ def test_ballot_keys_are_random_128_bit_and_tracker_codes_are_checked():
 
 def test_log_lines_lose_voter_credentials():
     line = '127.0.0.1 - - "GET /v/1.A.secret.sig HTTP/1.1" 200 and POST /v/review'
-    assert "secret" not in redact_voter_paths(line)
-    assert "/v/review" not in redact_voter_paths(line) or "/v/…" in redact_voter_paths(line)
+    assert "secret" not in redact_credential_paths(line)
+    assert "/v/review" not in redact_credential_paths(line) or "/v/…" in redact_credential_paths(line)
 
 
 def test_form_actions_stay_readable_in_logs_but_every_other_voter_path_is_redacted():
-    assert redact_voter_paths("POST /v/submit HTTP/1.1") == "POST /v/submit HTTP/1.1"
-    assert redact_voter_paths("GET /v/receipt/1:ABC.sig HTTP/1.1") == "GET /v/… HTTP/1.1"
-    assert redact_voter_paths("GET /v/submitX.sig") == "GET /v/…"
+    assert redact_credential_paths("POST /v/submit HTTP/1.1") == "POST /v/submit HTTP/1.1"
+    assert redact_credential_paths("GET /v/receipt/1:ABC.sig HTTP/1.1") == "GET /v/… HTTP/1.1"
+    assert redact_credential_paths("GET /v/submitX.sig") == "GET /v/…"
