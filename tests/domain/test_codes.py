@@ -41,7 +41,9 @@ def test_ballot_keys_are_random_128_bit_and_tracker_codes_are_checked():
 def test_log_lines_lose_voter_credentials():
     line = '127.0.0.1 - - "GET /v/1.A.secret.sig HTTP/1.1" 200 and POST /v/review'
     assert "secret" not in redact_credential_paths(line)
-    assert "/v/review" not in redact_credential_paths(line) or "/v/…" in redact_credential_paths(line)
+    assert "/v/review" not in redact_credential_paths(line) or "/v/…" in redact_credential_paths(
+        line
+    )
 
 
 def test_form_actions_stay_readable_in_logs_but_every_other_voter_path_is_redacted():
