@@ -38,12 +38,13 @@ def test_ballot_keys_are_random_128_bit_and_tracker_codes_are_checked():
     assert codes.is_well_formed(code, TRACKER_DATA_CHARS)
 
 
-def test_log_lines_lose_voter_credentials():
+def test_log_lines_lose_slip_and_monitor_link_credentials():
     line = '127.0.0.1 - - "GET /v/1.A.secret.sig HTTP/1.1" 200 and POST /v/review'
-    assert "secret" not in redact_credential_paths(line)
-    assert "/v/review" not in redact_credential_paths(line) or "/v/…" in redact_credential_paths(
-        line
+    assert redact_credential_paths(line) == (
+        '127.0.0.1 - - "GET /v/… HTTP/1.1" 200 and POST /v/review'
     )
+    assert redact_credential_paths("GET /m/WzEsImFiIl0.sig?board=1") == "GET /m/…?board=1"
+    assert redact_credential_paths("GET /v/receipt/1:ABCD.sig") == "GET /v/…"
 
 
 def test_form_actions_stay_readable_in_logs_but_every_other_voter_path_is_redacted():
