@@ -30,8 +30,14 @@ def is_choice(mark: str) -> bool:
 
 
 def is_void(marks: Iterable[str]) -> bool:
-    """A form whose rows are all empty or over-marked is void (废票) for that form."""
-    return not any(is_choice(m) for m in marks)
+    """A form is void (废票) only when it holds at least one row and every row is over-marked.
+
+    An empty row is an abstention (弃权) and keeps the form valid, so a wholly blank form is
+    a valid one whose rows are all 弃权 (SPEC, "Ballot rules" 3 and 4). The tellers' void by
+    decision reaches the box as a form whose rows were all rewritten to over_marked.
+    """
+    rows = list(marks)
+    return bool(rows) and all(m == Special.OVER_MARKED for m in rows)
 
 
 def count_empty(spec: BallotSpec, packet: Packet) -> int:

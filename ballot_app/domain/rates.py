@@ -16,6 +16,13 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def read_percent(value: float | int | str | None) -> Decimal | None:
+    """A percentage read back from stored JSON (66.67 → Decimal("66.67")), two decimals."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def shares(counts: Mapping[str, int]) -> dict[str, Decimal] | None:
     """Each count's share in percent, rounded so the shares sum to exactly 100.00.
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from .choices import Form6Choice
-from .rates import percent
-from .tally import RowCounts
+from .choices import FORM6_CODES, Form6Choice
+from .rates import percent, read_percent, shares
+from .tally import ABSTAIN, INVALID, RowCounts
 
 
 class PassRateBase(StrEnum):
     """What the pass rate divides by: a meeting setting, printed beside the rate."""
 
     VALID = "valid"
+    GRADED = "graded"
     RETURNED = "returned"
     PARTICIPANTS = "participants"
 
@@ -24,7 +27,8 @@ class PassRateBase(StrEnum):
 
 
 PASS_RATE_BASE_LABELS = {
-    PassRateBase.VALID: "有效票",
+    PassRateBase.VALID: "有效票（含弃权）",
+    PassRateBase.GRADED: "评定票（不含弃权）",
     PassRateBase.RETURNED: "收回票",
     PassRateBase.PARTICIPANTS: "评议人员",
 }
@@ -58,6 +62,7 @@ class Slip7:
     fairly_good: int
     average: int
     poor: int
+    abstain: int  #: valid ballots whose duty row is empty (弃权)
     pass_rate: Decimal | None
     pass_rate_base: PassRateBase
 
@@ -66,6 +71,25 @@ class Slip7:
         """Returned > issued voids the round in common practice; it blocks certification."""
         return self.returned > self.issued
 
+    @property
+    def graded(self) -> int:
+        """Valid ballots whose duty row holds a grade: 好 + 较好 + 一般 + 差, no 弃权."""
+        return self.good + self.fairly_good + self.average + self.poor
+
+    @property
+    def base_count(self) -> int:
+        """The pass rate's denominator under the meeting's base."""
+        return {
+            PassRateBase.VALID: self.valid,
+            PassRateBase.GRADED: self.graded,
+            PassRateBase.RETURNED: self.returned,
+            PassRateBase.PARTICIPANTS: self.participants,
+        }[self.pass_rate_base]
+
+    def shares(self) -> dict[str, Decimal] | None:
+        """Shares of the four grades and 弃权 among valid ballots, adding up to exactly 100.00%."""
+        return shares({**{c: getattr(self, c) for c in FORM6_CODES}, ABSTAIN: self.abstain})
+
     def as_dict(self) -> dict[str, object]:
         """Slip 7 in the SPEC schema: pass_rate as a number with two decimals, or null."""
         data = asdict(self)
@@ -73,29 +97,46 @@ class Slip7:
         data["pass_rate_base"] = self.pass_rate_base.value
         return data
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Slip7:
+        """Slip 7 as `as_dict` stored it (a certified result). Figures certified before 弃权
+        had its own line carry no "abstain": blank ballots were void then, so it is 0."""
+        counts = {k: int(data[k]) for k in ("participants", "issued", "returned", "valid", "void")}
+        return cls(
+            **counts,
+            **{c: int(data[c]) for c in FORM6_CODES},
+            abstain=int(data.get(ABSTAIN, 0)),
+            pass_rate=read_percent(data["pass_rate"]),
+            pass_rate_base=PassRateBase(data["pass_rate_base"]),
+        )
+
 
 def compute_slip7(facts: SlipFacts) -> Slip7:
-    """Fill slip 7's figures by SPEC's rules."""
+    """Fill slip 7's figures by SPEC's rules.
+
+    Void: returned ballots whose duty row is over-marked (a paper ballot the tellers voided
+    by decision reaches the box with every row over-marked, so it is among them), and
+    ballots with no duty row at all (no form 6 part: slip 7 has nothing of them to count,
+    as before the rule change). Valid: returned − void. An empty duty row is 弃权: the
+    ballot stays valid, and the four grades plus 弃权 add up to 有效.
+    """
     issued = facts.printed - facts.voided + facts.paper_issued
     participants = issued if facts.participants is None else facts.participants
-    valid = facts.duty.valid
-    good = facts.duty[Form6Choice.GOOD]
-    fairly_good = facts.duty[Form6Choice.FAIRLY_GOOD]
-    base = {
-        PassRateBase.VALID: valid,
-        PassRateBase.RETURNED: facts.returned,
-        PassRateBase.PARTICIPANTS: participants,
-    }[facts.base]
-    return Slip7(
+    duty = facts.duty
+    with_duty_row = duty.valid + duty[ABSTAIN] + duty[INVALID]
+    void = duty[INVALID] + max(facts.returned - with_duty_row, 0)
+    slip = Slip7(
         participants=participants,
         issued=issued,
         returned=facts.returned,
-        valid=valid,
-        void=facts.returned - valid,
-        good=good,
-        fairly_good=fairly_good,
-        average=facts.duty[Form6Choice.AVERAGE],
-        poor=facts.duty[Form6Choice.POOR],
-        pass_rate=percent(good + fairly_good, base),
+        valid=facts.returned - void,
+        void=void,
+        good=duty[Form6Choice.GOOD],
+        fairly_good=duty[Form6Choice.FAIRLY_GOOD],
+        average=duty[Form6Choice.AVERAGE],
+        poor=duty[Form6Choice.POOR],
+        abstain=duty[ABSTAIN],
+        pass_rate=None,
         pass_rate_base=facts.base,
     )
+    return replace(slip, pass_rate=percent(slip.good + slip.fairly_good, slip.base_count))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .ballot_spec import EvalueeLine
 from .choices import FORM5_CODES, FORM6_CODES, Category, Form6Item, Special
@@ -181,3 +182,33 @@ def form6_as_dict(form6: Form6Tally) -> dict[str, object]:
         "items": {k: row.as_dict() for k, row in form6.items.items()},
         "comments": form6.comments,
     }
+
+
+def _counts(choices: tuple[str, ...], data: Mapping[str, Any]) -> RowCounts:
+    return RowCounts(choices, {k: int(data.get(k, 0)) for k in (*choices, ABSTAIN, INVALID)})
+
+
+def part_from_dict(data: Mapping[str, Any]) -> Form5Part:
+    """A form 5 part as `part_as_dict` stored it. The stored schema has no evaluee ids, so
+    each evaluee gets its place in the printed order (1, 2, …) as id."""
+    return Form5Part(
+        ballots=int(data["ballots"]),
+        void=int(data["void"]),
+        evaluees=tuple(
+            EvalueeResult(EvalueeLine(n, e["name"], e["post"]), _counts(FORM5_CODES, e["counts"]))
+            for n, e in enumerate(data["evaluees"], start=1)
+        ),
+    )
+
+
+def form6_from_dict(data: Mapping[str, Any]) -> Form6Tally:
+    """Form 6 as `form6_as_dict` stored it."""
+    items = {item.value: _counts(FORM6_CODES, data["items"][item.value]) for item in Form6Item}
+    return Form6Tally(int(data["ballots"]), int(data["void"]), items, int(data["comments"]))
+
+
+def tally_from_dict(form5: Mapping[str, Any], form6: Mapping[str, Any]) -> Tally:
+    """A tally as the SPEC schema stored it (a certified result): the figures it was
+    certified with, whatever the box holds now."""
+    parts = {key: part_from_dict(form5[key]) for key in ("A", "B", "combined")}
+    return Tally(parts, form6_from_dict(form6))

@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "paper.mismatch": "纸质票两遍不一致",
     "paper.count": "纸质票计入",
     "paper.withdraw": "撤回纸质票",
+    "paper.void": "作废纸质票（计票人决定）",
     "paper.discard": "删除未计入的一叠",
 }
 PAGE_SIZE = 100

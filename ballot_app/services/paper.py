@@ -1,7 +1,8 @@
 """Paper ballots (纸质票): tellers enter stacks sheet by sheet; stacks count when entered
-(and, where the meeting asks, checked by a second teller); a counted sheet can be withdrawn
-with a reason until the result is certified. Every step is in the audit log with who did it;
-no ballot records who entered it."""
+(and, where the meeting asks, checked by a second teller); until the result is certified a
+counted sheet can be withdrawn (a mistaken entry) or voided by the tellers' decision (a
+废票 that stays returned), each with a reason. Every step is in the audit log with who did
+it; no ballot records who entered it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import delete, func, select
 
 from ..database import begin_write
 from ..domain.ballot_spec import BallotSpec
-from ..domain.choices import Category, Source
+from ..domain.choices import Category, Source, Special
 from ..domain.marks import Packet
 from ..domain.meeting_state import MeetingState
 from ..domain.paper import PASS_LABELS, Difference, PaperPhase, compare_passes, paper_spec
@@ -225,15 +226,14 @@ def _count(user: User, meeting: Meeting, stack: PaperStack, spec: BallotSpec) ->
     )
 
 
-def withdraw_sheet(
-    user: User, meeting: Meeting, stack_number: int, number: int, reason: str
-) -> None:
-    """Take a counted paper ballot out of the box again, with the reason in the audit log."""
-    begin_write()
-    _check_entry_state(meeting)
+def _counted_sheet(
+    meeting: Meeting, stack_number: int, number: int, reason: str, act: str
+) -> PaperSheet:
+    """Counted sheet `number` of stack `stack_number`, still in the box; InvalidInput naming
+    each field otherwise (`act` is 撤回 or 作废)."""
     errors: dict[str, str] = {}
     if not reason.strip():
-        errors["reason"] = "请写明撤回的原因，它会记入操作日志。"
+        errors["reason"] = f"请写明{act}的原因，它会记入操作日志。"
     stack = _find_stack(meeting, stack_number)
     sheet = None
     if stack is None or stack.phase != PaperPhase.COUNTED:
@@ -244,9 +244,21 @@ def withdraw_sheet(
             errors["sheet"] = f"第 {stack_number} 叠没有第 {number} 张。"
         elif sheet.is_withdrawn:
             errors["sheet"] = f"第 {stack_number} 叠第 {number} 张已经撤回过了。"
+        elif act == "作废" and sheet.voided_reason:
+            errors["sheet"] = f"第 {stack_number} 叠第 {number} 张已经作废过了。"
     if errors:
-        raise InvalidInput("不能撤回：请核对叠号和张号，并写明原因。", errors)
+        raise InvalidInput(f"不能{act}：请核对叠号和张号，并写明原因。", errors)
     assert sheet is not None
+    return sheet
+
+
+def withdraw_sheet(
+    user: User, meeting: Meeting, stack_number: int, number: int, reason: str
+) -> None:
+    """Take a counted paper ballot out of the box again, with the reason in the audit log."""
+    begin_write()
+    _check_entry_state(meeting)
+    sheet = _counted_sheet(meeting, stack_number, number, reason, "撤回")
     if sheet.ballot_id:
         db.session.delete(db.session.get(Ballot, sheet.ballot_id))
     if sheet.comment_id:
@@ -255,6 +267,43 @@ def withdraw_sheet(
     sheet.withdrawn_reason = reason.strip()
     record_event(
         user, meeting, "paper.withdraw", f"撤回第 {stack_number} 叠第 {number} 张：{reason.strip()}"
+    )
+    db.session.commit()
+
+
+def sheet_to_void(meeting: Meeting, stack_number: int, number: int, reason: str) -> PaperSheet:
+    """The counted sheet the tellers mean to void, checked as `void_sheet` will check it:
+    what the confirmation step shows (nothing is written)."""
+    _check_entry_state(meeting)
+    return _counted_sheet(meeting, stack_number, number, reason, "作废")
+
+
+def void_sheet(user: User, meeting: Meeting, stack_number: int, number: int, reason: str) -> None:
+    """The tellers' decision that a counted paper ballot is void (废票), with the reason in
+    the audit log, until the result is certified.
+
+    The ballot stays in the box (收回) with every row rewritten to 多选, so the counting
+    rules need nothing new: it is void for each of its forms and on slip 7, and its rows are
+    invalid in the tables. Its comment leaves with its choices. The sheet keeps what was
+    typed and the reason, for the paper page, until certification forgets the sheets.
+    """
+    begin_write()
+    sheet = sheet_to_void(meeting, stack_number, number, reason)
+    ballot = db.session.get(Ballot, sheet.ballot_id) if sheet.ballot_id else None
+    if ballot is None:
+        raise NotFound(f"第 {stack_number} 叠第 {number} 张不在票箱里，请刷新页面查看。")
+    for row5 in ballot.form5_marks:
+        row5.mark = Special.OVER_MARKED.value
+    for row6 in ballot.form6_marks:
+        row6.mark = Special.OVER_MARKED.value
+    ballot.is_form5_void = ballot.has_form5 and bool(ballot.form5_marks)
+    ballot.is_form6_void = ballot.has_form6 and bool(ballot.form6_marks)
+    if sheet.comment_id:
+        db.session.execute(delete(Comment).where(Comment.id == sheet.comment_id))
+        sheet.comment_id = None
+    sheet.voided_reason = reason.strip()
+    record_event(
+        user, meeting, "paper.void", f"作废第 {stack_number} 叠第 {number} 张：{reason.strip()}"
     )
     db.session.commit()
 

@@ -1,11 +1,16 @@
 """Reading the box: aggregates by SQL, rules by domain.tally and domain.slip7.
 
 Every count here is a GROUP BY over the meeting's rows; no query orders ballots, and no
-result carries a ballot key.
+result carries a ballot key. A certified meeting is not counted again: its results are the
+figures stored when it was certified (`Meeting.certified_result`), so what was signed never
+changes, whatever later versions change in the counting rules or the box holds.
 """
 
 from __future__ import annotations
 
+import copy
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +27,7 @@ from ..domain.tally import (
     form6_as_dict,
     part_as_dict,
     tally,
+    tally_from_dict,
 )
 from ..extensions import db
 from ..models import Ballot, Comment, Evaluee, Form5Mark, Form6Mark, Meeting, Token
@@ -56,13 +62,22 @@ class MeetingResults:
     tally: Tally
     slip7: Slip7
     returned: int
+    #: The stored figures when the meeting is certified (the tally schema), else None.
+    certified: Mapping[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The tally in SPEC's schema ("Interfaces that others rely on")."""
+        """The tally in SPEC's schema ("Interfaces that others rely on"); for a certified
+        meeting, the figures it was certified with."""
         m = self.meeting
+        if self.certified is not None:
+            head = copy.deepcopy(dict(self.certified["meeting"]))
+            tokens = copy.deepcopy(dict(self.certified["tokens"]))
+        else:
+            head = {"id": m.id, "title": m.title, "unit": m.unit.name, "state": m.state.value}
+            tokens = self.tokens.as_dict()
         return {
-            "meeting": {"id": m.id, "title": m.title, "unit": m.unit.name, "state": m.state.value},
-            "tokens": self.tokens.as_dict(),
+            "meeting": head,
+            "tokens": tokens,
             "form5": {k: part_as_dict(part) for k, part in self.tally.form5.items()},
             "form6": form6_as_dict(self.tally.form6),
             "slip7": self.slip7.as_dict(),
@@ -151,7 +166,10 @@ def slip7_for(meeting: Meeting, tokens: TokenStats, duty: RowCounts, returned: i
 
 
 def meeting_results(meeting: Meeting) -> MeetingResults:
-    """The meeting's exact results (admins and organizers; the live view applies k-steps)."""
+    """The meeting's exact results (admins and organizers; the live view applies k-steps);
+    for a certified meeting, the figures stored when it was certified."""
+    if meeting.certified_result is not None:
+        return certified_results(meeting, json.loads(meeting.certified_result))
     counted, returned = counted_marks(meeting)
     result = tally(counted)
     tokens = token_stats(meeting.id)
@@ -159,6 +177,24 @@ def meeting_results(meeting: Meeting) -> MeetingResults:
     return MeetingResults(
         meeting, tokens, result, slip7_for(meeting, tokens, duty, returned), returned
     )
+
+
+def certified_results(meeting: Meeting, stored: Mapping[str, Any]) -> MeetingResults:
+    """MeetingResults rebuilt from the tally schema as stored at certification.
+
+    Slips per table come from the stored figures too, except the voided ones per table,
+    which the schema keeps only as a total: they are read from the slips, which nothing may
+    change once the meeting is certified.
+    """
+    by_category = stored["tokens"]["by_category"]
+    tokens = TokenStats(
+        printed={c: int(by_category[c.value]["printed"]) for c in Category},
+        voided=token_stats(meeting.id).voided,
+        used={c: int(by_category[c.value]["used"]) for c in Category},
+    )
+    slip7 = Slip7.from_dict(stored["slip7"])
+    figures = tally_from_dict(stored["form5"], stored["form6"])
+    return MeetingResults(meeting, tokens, figures, slip7, slip7.returned, certified=stored)
 
 
 def comments(meeting: Meeting) -> list[str]:

@@ -124,6 +124,16 @@ class WithdrawForm(FlaskForm):
     reason = TextAreaField("撤回原因（记入操作日志）", [InputRequired("请写明撤回的原因。")])
 
 
+class VoidSheetForm(FlaskForm):
+    """The tellers void a counted paper ballot by decision; a second page asks to confirm."""
+
+    stack = IntegerField("第几叠", [InputRequired(WHOLE), NumberRange(min=1)])
+    sheet = IntegerField("第几张", [InputRequired(WHOLE), NumberRange(min=1)])
+    reason = TextAreaField("作废原因（记入操作日志）", [InputRequired("请写明作废的原因。")])
+    #: Sent only by the confirmation page's 「确认作废」 button.
+    confirmed = BooleanField("确认作废")
+
+
 class AssignTellerForm(FlaskForm):
     teller_id = SelectField("计票人账号", coerce=int, validate_choice=False)
 

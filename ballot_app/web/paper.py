@@ -1,5 +1,5 @@
 """Paper ballots (纸质票) for tellers and organizers: stacks, sheet entry, the second-teller
-check and withdrawing a mistaken entry."""
+check, withdrawing a mistaken entry and voiding a ballot by the tellers' decision."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from werkzeug.wrappers import Response
 from ..domain.choices import Category
 from ..domain.marks import Packet, read_packet
 from ..domain.paper import PASS_LABELS, PaperPhase, blank_marks, compare_passes, short_marks
-from ..models import Meeting, PaperStack
+from ..models import Meeting, PaperSheet, PaperStack
 from ..services import paper
 from ..services.errors import InvalidInput
-from .forms import ActionForm, StackForm, WithdrawForm, show_errors
+from .forms import ActionForm, StackForm, VoidSheetForm, WithdrawForm, show_errors
 from .guards import EVERYONE, role_required, with_meeting
 
 bp = Blueprint("paper", __name__, url_prefix="/meetings/<int:meeting_id>/paper")
 Page = Response | str | tuple[str, int]
+#: The void form shares the page with the withdraw form: its own field names and ids.
+VOID_PREFIX = "void"
 
 
 def _index(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, int]:
@@ -36,9 +38,11 @@ def _index(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, i
             stacks=found,
             sheets=sheets,
             in_box=sum(1 for _, s, _ in sheets if not s.is_withdrawn),
+            voided=sum(1 for _, s, _ in sheets if s.voided_reason and not s.is_withdrawn),
             writable=meeting.state in paper.ENTRY_STATES,
             stack_form=forms.get("stack_form") or StackForm(),
             withdraw_form=forms.get("withdraw_form") or WithdrawForm(),
+            void_form=forms.get("void_form") or VoidSheetForm(prefix=VOID_PREFIX),
             action=ActionForm(),
         ),
         status,
@@ -209,3 +213,37 @@ def withdraw(meeting: Meeting) -> Page:
             )
             return redirect(url_for("paper.index", meeting_id=meeting.id) + "#counted")
     return _index(meeting, 400, withdraw_form=form)
+
+
+def _void_confirm(meeting: Meeting, form: VoidSheetForm, sheet: PaperSheet) -> str:
+    spec = paper.entry_spec(meeting, sheet.stack.category)
+    return render_template(
+        "paper/void_confirm.html",
+        meeting=meeting,
+        form=form,
+        sheet=sheet,
+        short=short_marks(spec, sheet.marks),
+    )
+
+
+@bp.post("/void")
+@role_required(*EVERYONE)
+@with_meeting()
+def void(meeting: Meeting) -> Page:
+    """Void a counted paper ballot by the tellers' decision: the first post shows the sheet
+    and asks to confirm, the confirmation's post voids it."""
+    form = VoidSheetForm(prefix=VOID_PREFIX)
+    if not form.validate_on_submit():
+        return _index(meeting, 400, void_form=form)
+    stack_no, number, reason = form.stack.data or 0, form.sheet.data or 0, form.reason.data or ""
+    try:
+        if not form.confirmed.data:
+            return _void_confirm(
+                meeting, form, paper.sheet_to_void(meeting, stack_no, number, reason)
+            )
+        paper.void_sheet(current_user, meeting, stack_no, number, reason)
+    except InvalidInput as e:
+        show_errors(form, e)
+        return _index(meeting, 400, void_form=form)
+    flash(f"第 {stack_no} 叠第 {number} 张已作废，计为废票；原因已记入操作日志。", "success")
+    return redirect(url_for("paper.index", meeting_id=meeting.id) + "#counted")

@@ -56,10 +56,21 @@ def test_paper_entry_may_mark_a_row_over_marked_and_the_rest_stands():
     assert not is_void([packet.marks["f5_1"], packet.marks["f5_2"]])
 
 
-def test_a_form_whose_rows_are_all_empty_or_invalid_is_void():
-    assert is_void(["empty", "over_marked"])
-    assert is_void(["empty", "empty"])
-    assert not is_void(["empty", "poor"])
+def test_a_form_is_void_only_when_it_has_rows_and_every_row_is_over_marked():
+    assert is_void(["over_marked"])
+    assert is_void(["over_marked", "over_marked", "over_marked"])
+    assert not is_void(["empty", "over_marked"])  # the empty row is 弃权: the form stands
+    assert not is_void(["poor", "over_marked"])
+    assert not is_void([])  # no rows at all: nothing to be void
+
+
+def test_a_wholly_blank_form_is_valid_with_every_row_an_abstention():
+    packet = read_packet(SPEC, getter({}))
+    assert set(packet.marks.values()) == {"empty"}
+    assert not packet.errors
+    assert not is_void(packet.marks.values())
+    assert not is_void([packet.marks["f6_duty"], packet.marks["f6_activity"]])
+    assert count_empty(SPEC, packet) == len(SPEC.rows)
 
 
 def test_comment_is_optional_plain_text_of_at_most_500_characters():

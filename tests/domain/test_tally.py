@@ -4,7 +4,15 @@ from decimal import Decimal
 
 from ballot_app.domain.ballot_spec import EvalueeLine
 from ballot_app.domain.choices import Category
-from ballot_app.domain.tally import CountedMarks, FormBallots, form5_rates, tally
+from ballot_app.domain.tally import (
+    CountedMarks,
+    FormBallots,
+    form5_rates,
+    form6_as_dict,
+    part_as_dict,
+    tally,
+    tally_from_dict,
+)
 
 E = (EvalueeLine(7, "甲一", "书记"),)
 
@@ -93,3 +101,15 @@ def test_a_part_with_fewer_than_three_ballots_says_so():
     t = tally(CountedMarks(E, {Category.A: FormBallots(2, 0)}, FormBallots(), {}))
     assert t.form5["A"].is_few
     assert not t.form5["B"].is_few  # no ballots at all: nothing to protect
+
+
+def test_a_stored_tally_reads_back_with_the_same_counts_rates_and_order():
+    t = tally(counted())
+    form5 = {k: part_as_dict(part) for k, part in t.form5.items()}
+    back = tally_from_dict(form5, form6_as_dict(t.form6))
+    assert {k: part_as_dict(part) for k, part in back.form5.items()} == form5
+    assert form6_as_dict(back.form6) == form6_as_dict(t.form6)
+    b = back.form5["B"].evaluees[0]
+    assert (b.evaluee.name, b.evaluee.post) == ("甲一", "书记")
+    assert b.rates == t.form5["B"].evaluees[0].rates
+    assert back.form5["A"].is_few == t.form5["A"].is_few

@@ -4,9 +4,14 @@ import json
 import random
 from collections import Counter
 
+from sqlalchemy import select, update
+
 from ballot_app.domain.choices import FORM5_CODES, FORM6_CODES
 from ballot_app.domain.marks import count_empty
-from ballot_app.services import results, slips, voting
+from ballot_app.domain.meeting_state import Transition
+from ballot_app.extensions import db
+from ballot_app.models import Ballot, Form5Mark, Form6Mark, Meeting, User
+from ballot_app.services import live, meetings, results, slips, voting
 
 from .. import factories
 
@@ -44,8 +49,9 @@ def test_tally_json_equals_an_independent_count(app, runner):
         ballots5[cat] += 1
         marks5 = [packet.marks[r.field] for r in slip.spec.form5]
         marks6 = [packet.marks[r.field] for r in slip.spec.form6]
-        void5[cat] += all(mk == "empty" for mk in marks5)
-        void6 += all(mk == "empty" for mk in marks6)
+        # void only when every row is over-marked, which a phone cannot do; empty is 弃权
+        void5[cat] += bool(marks5) and all(mk == "over_marked" for mk in marks5)
+        void6 += bool(marks6) and all(mk == "over_marked" for mk in marks6)
         comments += bool(packet.comment)
         for r, mk in zip(slip.spec.form5, marks5, strict=True):
             expected5[cat][(r.title, SPECIALS.get(mk, mk))] += 1
@@ -83,10 +89,12 @@ def test_tally_json_equals_an_independent_count(app, runner):
     assert data["form6"]["comments"] == comments
 
     slip7 = data["slip7"]
-    valid = sum(expected6[("duty", c)] for c in FORM6_CODES)
+    abstain = expected6[("duty", "abstain")]
+    valid = sum(expected6[("duty", c)] for c in FORM6_CODES) + abstain
+    assert abstain > 0 and valid == cast  # a phone cannot over-mark: every ballot is valid
     assert slip7["issued"] == 19 and slip7["participants"] == 19
     assert slip7["returned"] == cast and slip7["valid"] == valid
-    assert slip7["void"] == cast - valid
+    assert slip7["void"] == 0 and slip7["abstain"] == abstain
     good = expected6[("duty", "good")] + expected6[("duty", "fairly_good")]
     assert slip7["pass_rate"] == round(100 * good / valid, 2)
     assert slip7["pass_rate_base"] == "valid"
@@ -99,3 +107,78 @@ def test_comments_are_listed_apart_from_ballots(app):
     for i, value in enumerate(factories.slip_values(app, m)[:3]):
         factories.cast(app, m, value, comment=f"第{i}条")
     assert sorted(results.comments(m)) == ["第0条", "第1条", "第2条"]
+
+
+def _close_and_certify(app, m):
+    owner = db.session.get(User, m.created_by_id)
+    meetings.transition(owner, m, Transition.CLOSE)
+    meetings.certify(owner, m, "计票甲", "监票乙", factories.keys(app))
+    return owner
+
+
+def test_a_wholly_blank_phone_ballot_is_valid_and_every_row_counts_as_abstain(
+    app, client, actions, runner
+):
+    m = factories.meeting(app, members=2)
+    blank, filled = factories.slip_values(app, m)[:2]
+    factories.cast(app, m, blank, form5=None, duty=None, activity=None)
+    factories.cast(app, m, filled, duty="good")
+    assert not any(b.is_form5_void or b.is_form6_void for b in db.session.scalars(select(Ballot)))
+
+    data = json.loads(runner.invoke(args=["tally", str(m.id)]).output)
+    combined = data["form5"]["combined"]
+    assert (combined["ballots"], combined["void"]) == (2, 0)
+    assert all(e["counts"]["abstain"] == 1 for e in combined["evaluees"])
+    assert (data["form6"]["ballots"], data["form6"]["void"]) == (2, 0)
+    assert data["form6"]["items"]["duty"]["abstain"] == 1
+    assert data["form6"]["items"]["activity"]["abstain"] == 1
+    slip7 = data["slip7"]
+    assert (slip7["returned"], slip7["valid"], slip7["void"]) == (2, 2, 0)
+    assert (slip7["good"], slip7["abstain"], slip7["pass_rate"]) == (1, 1, 50.0)
+
+    owner = db.session.get(User, m.created_by_id)
+    meetings.transition(owner, m, Transition.CLOSE)
+    actions.login_as(owner)
+    printed = client.get(f"/print/{m.id}/slip7").get_data(as_text=True)
+    assert (
+        '其中有效票<span class="blank ">2</span>张，废票<span class="blank ">0</span>张' in printed
+    )
+    assert (
+        '记“差”的<span class="blank ">0</span>票，弃权<span class="blank ">1</span>票。' in printed
+    )
+
+
+def test_a_certified_meeting_keeps_its_figures_whatever_the_box_holds_later(app, runner):
+    m = factories.meeting(app, members=2)
+    for value in factories.slip_values(app, m)[:3]:
+        factories.cast(app, m, value, duty="fairly_good")
+    _close_and_certify(app, m)
+    stored = json.loads(db.session.get(Meeting, m.id).certified_result)
+    assert results.meeting_results(m).as_dict() == stored
+
+    # Rows changed underneath (a bug, a hand edit, a later counting rule): nothing moves.
+    db.session.execute(update(Form6Mark).values(mark="poor"))
+    db.session.execute(update(Form5Mark).values(mark="over_marked"))
+    db.session.delete(db.session.scalars(select(Ballot)).first())
+    db.session.commit()
+    db.session.expire_all()
+    figures = results.meeting_results(db.session.get(Meeting, m.id))
+    assert figures.as_dict() == stored
+    assert (figures.returned, figures.slip7.fairly_good, figures.slip7.poor) == (3, 3, 0)
+    assert figures.tally.form5["combined"].evaluees[0].row["excellent"] == 3
+    cli = runner.invoke(args=["tally", str(m.id), "--format", "json"])
+    assert json.loads(cli.output) == stored
+    assert live.live_results(db.session.get(Meeting, m.id))["slip7"] == stored["slip7"]
+
+
+def test_figures_certified_before_the_abstain_line_read_with_zero_abstentions(app):
+    m = factories.meeting(app, members=1)
+    factories.cast(app, m, factories.slip_values(app, m)[0])
+    _close_and_certify(app, m)
+    stored = json.loads(m.certified_result)
+    del stored["slip7"]["abstain"]
+    m.certified_result = json.dumps(stored)
+    db.session.commit()
+    figures = results.meeting_results(m)
+    assert figures.slip7.abstain == 0 and figures.as_dict()["slip7"]["abstain"] == 0
+    assert figures.as_dict()["slip7"]["valid"] == stored["slip7"]["valid"] == 1

@@ -131,7 +131,8 @@ def test_empty_rows_need_the_voter_to_confirm_their_number(app):
         voting.cast_ballot(slip, packet, confirmed_empty=2)
     voting.cast_ballot(slip, packet, confirmed_empty=3)
     ballot = db.session.scalars(select(Ballot)).one()
-    assert ballot.is_form5_void and not ballot.is_form6_void
+    # Blank rows are 弃权: the ballot stays valid (SPEC, "Ballot rules" 3 and 4).
+    assert not ballot.is_form5_void and not ballot.is_form6_void
 
 
 def test_manual_code_leads_to_the_same_slip(app):

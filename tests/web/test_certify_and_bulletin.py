@@ -1,15 +1,16 @@
 """Certifying with the 计票人 and 监票人, the read-only meeting after it, and the bulletin."""
 
+import json
 import secrets
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ballot_app.domain.choices import Category, Source
 from ballot_app.domain.meeting_state import MeetingState
 from ballot_app.domain.roles import Role
 from ballot_app.extensions import db
-from ballot_app.models import AuditEvent, Ballot, Meeting, Receipt
+from ballot_app.models import AuditEvent, Ballot, Form5Mark, Form6Mark, Meeting, Receipt
 
 from .. import factories
 
@@ -111,3 +112,53 @@ def test_the_receipt_links_to_the_bulletin(app, client, actions):
     value = factories.slip_values(app, m)[0]
     receipt = client.get(actions.vote(m, value).headers["Location"])
     assert f'href="/b/{m.id}"' in receipt.get_data(as_text=True)
+
+
+def _tamper_with_the_box(m) -> None:  # type: ignore[no-untyped-def]
+    """Change every stored row of a certified meeting, as a bug or a hand edit could."""
+    db.session.execute(update(Form6Mark).values(mark="empty"))
+    db.session.execute(update(Form5Mark).values(mark="incompetent"))
+    db.session.delete(db.session.scalars(select(Ballot)).first())
+    db.session.commit()
+    db.session.expire_all()
+
+
+def test_a_certified_meetings_prints_keep_the_signed_figures_when_the_box_changes(
+    app, client, actions
+):
+    m, owner = _closed_with_votes(app)
+    factories.meetings.certify(owner, m, "计票甲", "监票乙", factories.keys(app))
+    actions.login_as(owner)
+    pages = (f"/print/{m.id}/slip7", f"/print/{m.id}/form5", f"/meetings/{m.id}/results")
+    before = [client.get(path).get_data(as_text=True) for path in pages]
+    bulletin = client.get(f"/b/{m.id}").get_data(as_text=True)
+    assert '记“好”的<span class="blank ">3</span>票' in before[0]
+    assert '弃权<span class="blank ">0</span>票' in before[0]
+    assert "确认结果时保存的数字" in before[2]
+
+    _tamper_with_the_box(m)
+    assert [client.get(path).get_data(as_text=True) for path in pages] == before
+    assert client.get(f"/b/{m.id}").get_data(as_text=True) == bulletin
+    assert client.get(f"/meetings/{m.id}/tally.json").get_json() == json.loads(
+        db.session.get(Meeting, m.id).certified_result
+    )
+
+
+def test_the_graded_base_leaves_abstentions_out_and_prints_beside_the_rate(app, client, actions):
+    m = factories.meeting(app, a=1, b=3)
+    values = factories.slip_values(app, m)
+    for value, duty in zip(values, ("good", "poor", None, None), strict=True):
+        factories.cast(app, m, value, duty=duty)
+    owner = db.session.get(factories.User, m.created_by_id)
+    actions.login_as(owner)
+    settings = {"secretary_name": m.secretary_name, "paper_issued": "0", "live_step": "5"}
+    saved = client.post(f"/meetings/{m.id}/settings", data={**settings, "pass_rate_base": "graded"})
+    assert saved.status_code == 302
+    client.post(f"/meetings/{m.id}/close")
+    slip7 = client.get(f"/print/{m.id}/slip7").get_data(as_text=True)
+    assert '合格率为<span class="blank ">50.00</span>%' in slip7
+    assert "按评定票（不含弃权）计算：1 ÷ 2" in slip7
+    assert '记“差”的<span class="blank ">1</span>票，弃权<span class="blank ">2</span>票。' in slip7
+    results_page = client.get(f"/meetings/{m.id}/results").get_data(as_text=True)
+    assert "÷ 评定票（不含弃权） 2" in results_page
+    assert client.get(f"/meetings/{m.id}/tally.json").get_json()["slip7"]["pass_rate"] == 50.0

@@ -37,7 +37,7 @@ SHEETS = [
     (("excellent", "over_marked", "empty"), "good", "over_marked", "纸上写的意见"),
     # duty over-marked: not a valid ballot for slip 7
     (("competent", "competent", "competent"), "over_marked", "good", ""),
-    # nothing ticked at all: void for both forms
+    # nothing ticked at all: a valid ballot, every row 弃权
     (("empty", "empty", "empty"), "empty", "empty", ""),
 ]
 
@@ -62,18 +62,19 @@ def test_paper_rows_with_over_marked_and_empty_flow_into_slip_7_and_form_5(app, 
 
     figures = results.meeting_results(db.session.get(Meeting, m.id)).as_dict()
     slip7 = figures["slip7"]
-    # issued: 6 slips + 3 paper forms; returned: 1 phone + 3 paper; valid: duty holds one tick
-    assert (slip7["issued"], slip7["returned"], slip7["valid"], slip7["void"]) == (9, 4, 2, 2)
-    assert (slip7["good"], slip7["pass_rate"]) == (2, 100.0)
+    # issued: 6 slips + 3 paper forms; returned: 1 phone + 3 paper; void: duty over-marked;
+    # the blank sheet is valid, its duty row 弃权
+    assert (slip7["issued"], slip7["returned"], slip7["valid"], slip7["void"]) == (9, 4, 3, 1)
+    assert (slip7["good"], slip7["abstain"], slip7["pass_rate"]) == (2, 1, 66.67)
     table_b = figures["form5"]["B"]
-    assert (table_b["ballots"], table_b["void"]) == (4, 1)
+    assert (table_b["ballots"], table_b["void"]) == (4, 0)
     counts = [e["counts"] for e in table_b["evaluees"]]
     assert (counts[0]["excellent"], counts[0]["competent"], counts[0]["abstain"]) == (2, 1, 1)
     assert (counts[1]["invalid"], counts[1]["abstain"], counts[1]["competent"]) == (1, 1, 1)
     assert counts[2]["abstain"] == 2
     activity = figures["form6"]["items"]["activity"]
     assert (activity["invalid"], activity["abstain"], activity["good"]) == (1, 1, 2)
-    assert figures["form6"]["void"] == 1 and figures["form6"]["comments"] == 1
+    assert figures["form6"]["void"] == 0 and figures["form6"]["comments"] == 1
     printed = client.get(f"/print/{m.id}/slip7").get_data(as_text=True)
     assert '共发出民主测评票<span class="blank ">9</span>张' in printed
 
@@ -153,6 +154,76 @@ def test_a_counted_sheet_is_withdrawn_with_a_reason_until_certification(app, cli
         f"/meetings/{m.id}/paper/withdraw", data={"stack": number, "sheet": 2, "reason": "晚了"}
     )
     assert late.status_code == 409 and results.meeting_results(m).returned == 1
+
+
+def _counted_stack(client, m, sheets):  # type: ignore[no-untyped-def]
+    number = _new_stack(client, m)
+    for f5, duty, activity, comment in sheets:
+        client.post(f"/meetings/{m.id}/paper/{number}", data=_sheet(m, f5, duty, activity, comment))
+    assert client.post(f"/meetings/{m.id}/paper/{number}/finish").status_code == 302
+    return number
+
+
+def test_a_paper_ballot_over_marked_on_every_row_is_void(app, client, actions):
+    m, _ = _setup(app)
+    actions.login_as(factories.teller(m))
+    _counted_stack(client, m, [(("over_marked",) * 3, "over_marked", "over_marked", "")])
+    ballot = db.session.scalars(select(Ballot)).one()
+    assert ballot.is_form5_void and ballot.is_form6_void
+    figures = results.meeting_results(m).as_dict()
+    assert (figures["form5"]["B"]["void"], figures["form6"]["void"]) == (1, 1)
+    slip7 = figures["slip7"]
+    assert (slip7["returned"], slip7["valid"], slip7["void"], slip7["abstain"]) == (1, 0, 1, 0)
+
+
+def _void(client, m, number, sheet, reason, **extra):  # type: ignore[no-untyped-def]
+    data = {"void-stack": number, "void-sheet": sheet, "void-reason": reason, **extra}
+    return client.post(f"/meetings/{m.id}/paper/void", data=data)
+
+
+def test_tellers_void_a_counted_paper_ballot_by_decision_after_confirming(app, client, actions):
+    m, owner = _setup(app)
+    teller = factories.teller(m)
+    actions.login_as(teller)
+    number = _counted_stack(client, m, SHEETS[:2])
+    listing = client.get(f"/meetings/{m.id}/paper").get_data(as_text=True)
+    assert "作废一张纸质票（计票人决定）" in listing and "撤回一张录错的纸质票" in listing
+
+    no_reason = _void(client, m, number, 1, "   ")
+    html = no_reason.get_data(as_text=True)
+    assert no_reason.status_code == 400 and "请写明作废的原因，它会记入操作日志。" in html
+    # The first post only asks: it shows the sheet as typed, and nothing changes yet.
+    ask = _void(client, m, number, 1, "票面有记号")
+    page = ask.get_data(as_text=True)
+    assert ask.status_code == 200 and "确认作废第 1 叠第 1 张" in page
+    assert "优×— / 好×" in page and 'name="void-confirmed" value="y"' in page
+    assert results.meeting_results(m).as_dict()["slip7"]["void"] == 1  # sheet 2 only
+    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "paper.void")).all()
+
+    done = _void(client, m, number, 1, "票面有记号", **{"void-confirmed": "y"})
+    assert done.status_code == 302
+    figures = results.meeting_results(m).as_dict()
+    slip7 = figures["slip7"]
+    assert (slip7["returned"], slip7["valid"], slip7["void"], slip7["good"]) == (2, 0, 2, 0)
+    counts = figures["form5"]["B"]["evaluees"][0]["counts"]
+    assert (counts["excellent"], counts["invalid"]) == (0, 1)
+    assert figures["form5"]["B"]["void"] == 1 and figures["form6"]["comments"] == 0
+    listing = client.get(f"/meetings/{m.id}/paper").get_data(as_text=True)
+    assert "已作废：票面有记号" in listing and "计票人决定作废 1 张" in listing
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "paper.void")).one()
+    assert event.user_id == teller.id and event.detail == "作废第 1 叠第 1 张：票面有记号"
+    again = _void(client, m, number, 1, "再来一次", **{"void-confirmed": "y"})
+    assert again.status_code == 400 and "已经作废过了" in again.get_data(as_text=True)
+
+    meetings.transition(owner, m, Transition.CLOSE)
+    meetings.certify(owner, m, "计票甲", "监票乙", factories.keys(app))
+    late = _void(client, m, number, 2, "晚了", **{"void-confirmed": "y"})
+    assert late.status_code == 409 and "结果已经确认" in late.get_data(as_text=True)
+    assert results.meeting_results(m).as_dict()["slip7"]["void"] == 2
+    printed = client.get(f"/print/{m.id}/slip7").get_data(as_text=True)
+    assert (
+        '其中有效票<span class="blank ">0</span>张，废票<span class="blank ">2</span>张' in printed
+    )
 
 
 def test_certifying_waits_for_every_paper_stack(app, client, actions):

@@ -43,6 +43,18 @@ def test_review_lists_every_answer_and_asks_about_empty_rows(app, client):
     assert 'name="confirm_empty" value="1"' in html
 
 
+def test_a_wholly_blank_ballot_is_told_it_stays_valid_with_every_row_an_abstention(app, client):
+    m = factories.meeting(app, members=2)
+    value = factories.slip_values(app, m)[0]
+    data = {"slip": value, **factories.form_for(m, form5=None, duty=None, activity=None)}
+    html = client.post("/v/review", data=data).get_data(as_text=True)
+    assert "4 项未填，确定提交吗？" in html
+    assert "这张票仍然是有效票，每一项都计为弃权" in html
+    assert "废票" not in html
+    partly = client.post("/v/review", data={"slip": value, **factories.form_for(m, duty=None)})
+    assert "未填的项目算弃权，票仍然有效" in partly.get_data(as_text=True)
+
+
 def test_submit_without_confirming_empty_rows_shows_the_question_and_keeps_choices(app, client):
     m = factories.meeting(app, members=3)
     value = factories.slip_values(app, m)[0]
