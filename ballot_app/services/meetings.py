@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ..database import begin_write
+from ..domain.live_step import MIN_STEP
 from ..domain.meeting_state import (
     SETUP_STATES,
     TRANSITIONS,
@@ -55,6 +56,7 @@ class SettingsInput:
     paper_issued: int
     live_step: int
     paper_double_entry: bool = False
+    live_turnout_only: bool = False
 
 
 def get_meeting(user: User, meeting_id: int) -> Meeting:
@@ -169,7 +171,8 @@ def add_evaluee(user: User, meeting: Meeting, name: str, post: str) -> None:
 
 
 def update_settings(user: User, meeting: Meeting, data: SettingsInput) -> None:
-    """Change attendance, pass-rate base, paper forms, live step and the secretary's name."""
+    """Change attendance, pass-rate base, paper forms, the secretary's name and, before the
+    box opens, the live count's step and whether it shows turnout only."""
     begin_write()
     if meeting.state == MeetingState.CERTIFIED:
         raise StateBlocked(["结果已经确认，会议不能再修改。"])
@@ -178,8 +181,7 @@ def update_settings(user: User, meeting: Meeting, data: SettingsInput) -> None:
         errors["participants"] = "评议人数不能是负数。"
     if data.paper_issued < 0:
         errors["paper_issued"] = "纸质票数不能是负数。"
-    if data.live_step < 1:
-        errors["live_step"] = "步长至少是 1。"
+    errors.update(_live_setting_errors(meeting, data))
     if (
         data.secretary_name.strip() != meeting.secretary_name
         and meeting.state != MeetingState.DRAFT
@@ -192,6 +194,7 @@ def update_settings(user: User, meeting: Meeting, data: SettingsInput) -> None:
     meeting.pass_rate_base = data.pass_rate_base
     meeting.paper_issued = data.paper_issued
     meeting.live_step = data.live_step
+    meeting.live_turnout_only = data.live_turnout_only
     meeting.paper_double_entry = data.paper_double_entry
     record_event(
         user,
@@ -199,9 +202,34 @@ def update_settings(user: User, meeting: Meeting, data: SettingsInput) -> None:
         "meeting.settings",
         f"评议人员 {data.participants if data.participants is not None else '同发出数'}，"
         f"合格率基数 {data.pass_rate_base.label}，纸质票 {data.paper_issued}，步长 {data.live_step}，"
+        f"现场计票{'只显示收回情况' if data.live_turnout_only else '分步显示结果'}，"
         f"纸质票{'须' if data.paper_double_entry else '不须'}两人核录",
     )
     db.session.commit()
+
+
+def _live_setting_errors(meeting: Meeting, data: SettingsInput) -> dict[str, str]:
+    """The live count's settings: a step of at least MIN_STEP, both fixed once the box
+    opens (a step changed mid-count could show the difference one ballot made)."""
+    errors: dict[str, str] = {}
+    if data.live_step < MIN_STEP:
+        errors["live_step"] = (
+            f"步长至少是 {MIN_STEP} 票：结果变化太小，就可能看出个人投了什么。"
+            f"请填 {MIN_STEP} 或更大的数。"
+        )
+    if meeting.state == MeetingState.DRAFT:
+        return errors
+    if data.live_step != meeting.live_step:
+        errors["live_step"] = (
+            f"投票箱已经开启，步长不能再改：步长在开启前定好，整场不变，"
+            f"中途改动会让前后两次结果只差几张票。请保留原来的 {meeting.live_step}。"
+        )
+    if data.live_turnout_only != meeting.live_turnout_only:
+        errors["live_turnout_only"] = (
+            "投票箱已经开启，「投票期间只显示收回情况」不能再改：这项在开启前定好，整场不变。"
+            f"请保留原来的选择（{'只显示收回情况' if meeting.live_turnout_only else '分步显示结果'}）。"
+        )
+    return errors
 
 
 def meeting_facts(

@@ -70,8 +70,16 @@ class SettingsForm(FlaskForm):
     )
     paper_issued = IntegerField("发出的纸质票张数", [InputRequired(WHOLE), NumberRange(min=0)])
     live_step = IntegerField(
-        "实时结果的步长（每满多少票更新一次）", [InputRequired(WHOLE), NumberRange(1, 50)]
+        "现场计票的步长（票数，至少 3）",
+        [
+            InputRequired(WHOLE),
+            NumberRange(
+                3, 50, message="步长请填 3 到 50 之间的整数：少于 3 票的变化可能看出个人的选择。"
+            ),
+        ],
+        invalid_value_message=WHOLE,
     )
+    live_turnout_only = BooleanField("现场计票在投票期间只显示收回情况，结果在关闭投票箱后才显示")
     paper_double_entry = BooleanField("纸质票须由第二位计票人再录一遍，两遍一致才计入")
 
 

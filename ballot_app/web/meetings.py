@@ -72,6 +72,7 @@ def _settings_form(meeting: Meeting) -> SettingsForm:
         pass_rate_base=meeting.pass_rate_base.value,
         paper_issued=meeting.paper_issued,
         live_step=meeting.live_step,
+        live_turnout_only=meeting.live_turnout_only,
         paper_double_entry=meeting.paper_double_entry,
     )
     return form
@@ -80,12 +81,14 @@ def _settings_form(meeting: Meeting) -> SettingsForm:
 def _show(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, int]:
     facts = meetings.meeting_facts(current_user, meeting)
     public_url = public_base_url()
+    stats = results.token_stats(meeting.id)
     return (
         render_template(
             "meetings/show.html",
             meeting=meeting,
-            stats=results.token_stats(meeting.id),
+            stats=stats,
             batches=slips.batches(meeting),
+            step_warnings=live.step_warnings(meeting, stats),
             open_blockers=blockers(Transition.OPEN, facts) if meeting.state == "draft" else [],
             public_url=public_url,
             public_url_is_loopback=is_loopback(public_url),
@@ -139,8 +142,9 @@ def settings(meeting: Meeting) -> Page:
             form.participants.data,
             PassRateBase(form.pass_rate_base.data),
             form.paper_issued.data or 0,
-            form.live_step.data or 1,
+            form.live_step.data or 0,
             bool(form.paper_double_entry.data),
+            bool(form.live_turnout_only.data),
         )
         try:
             meetings.update_settings(current_user, meeting, data)

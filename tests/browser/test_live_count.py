@@ -27,6 +27,11 @@ def _sees_the_vote_without_reload(page) -> None:  # type: ignore[no-untyped-def]
     )
     assert page.evaluate("window.__sameDocument === true")  # updated in place, not reloaded
     assert "自动更新中" in page.inner_text("#live-status")
+    # One ballot in the box: its table, and form 6, say when results come; no choice shows.
+    board = page.inner_text("#live-board")
+    assert "收回满 5 票后显示结果（现已收回 1 票）" in board
+    assert "表6收回满 5 票后显示结果" in board
+    assert page.query_selector_all(".live-results .bar") == []
 
 
 @pytest.mark.slow

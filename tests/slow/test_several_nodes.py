@@ -89,7 +89,7 @@ def test_a_teller_polling_one_node_sees_votes_cast_on_the_other(app, two_nodes):
     phone polls node one, phones vote on node two, and node one's answer moves."""
     (one, two), _ = two_nodes
     m = factories.meeting(app, a=0, b=6, members=1)
-    m.live_step = 2
+    m.live_step = 3
     teller = factories.teller(m, name="jipiao")
     values = factories.slip_values(app, m)
     meeting_id, username = m.id, teller.username
@@ -112,7 +112,7 @@ def test_a_teller_polling_one_node_sees_votes_cast_on_the_other(app, two_nodes):
             ).status_code
             == 304
         )
-        for value in values[:2]:
+        for value in values[:3]:
             voted = phone.post(
                 f"{two}/v/submit", data={"slip": value, **data, "confirm_empty": "0"}, timeout=10
             )
@@ -122,7 +122,7 @@ def test_a_teller_polling_one_node_sees_votes_cast_on_the_other(app, two_nodes):
         )
         assert moved.status_code == 200
         live = moved.json()["live"]
-        assert (live["returned"], live["results_ballots"]) == (2, 2)  # a whole step: shown
+        assert (live["returned"], live["results_ballots"]) == (3, 3)  # a whole step: shown
 
 
 @pytest.mark.slow

@@ -31,6 +31,23 @@ def test_a_scrutineer_watches_the_count_without_an_account(app, client, actions)
     assert stranger.post(link).status_code == 405
 
 
+def test_a_scrutineer_sees_no_choice_until_a_table_has_k_ballots(app, client, actions):
+    m = factories.meeting(app, a=0, b=8, members=1)
+    actions.login_as(factories.user(Role.ORGANIZER, name="zuzhi", grp=factories.group()))
+    link = _link(client, m.id)
+    values = factories.slip_values(app, m)
+    factories.cast(app, m, values[0])
+    stranger = app.test_client()
+    page = stranger.get(link).get_data(as_text=True)
+    assert "合计收回</span><strong>1 / 8" in page
+    assert "表B（非班子成员）收回满 5 票后显示结果（现已收回 1 票）" in page
+    assert not re.search(r"<span>(优秀|称职|基本称职|不称职|好|较好|一般|差)</span><strong>", page)
+    for value in values[1:5]:
+        factories.cast(app, m, value)
+    page = stranger.get(link).get_data(as_text=True)
+    assert "<span>优秀</span><strong>5</strong>" in page
+
+
 def test_a_link_expires_after_a_day(app, client, actions, monkeypatch):
     m = factories.meeting(app)
     actions.login_as(factories.user(Role.ORGANIZER, name="zuzhi", grp=factories.group()))

@@ -3,8 +3,12 @@
 import re
 from datetime import date
 
+from sqlalchemy import select
+
 from ballot_app import create_app
 from ballot_app.domain.meeting_state import MeetingState
+from ballot_app.extensions import db
+from ballot_app.models import AuditEvent
 from ballot_app.services import results
 
 from .. import factories
@@ -91,6 +95,72 @@ def test_settings_change_slip7_participants_and_base(app, client, actions):
     assert 'value="-1"' in r.get_data(as_text=True)
 
 
+def _settings_post(m, **changes) -> dict:
+    data = {
+        "secretary_name": m.secretary_name,
+        "pass_rate_base": "valid",
+        "paper_issued": "0",
+        "live_step": str(m.live_step),
+    }
+    return data | changes
+
+
+def test_live_step_below_three_is_refused_in_chinese(app, client, actions):
+    owner = factories.user()
+    m = factories.meeting(app, owner=owner, state=MeetingState.DRAFT)
+    actions.login_as(owner)
+    r = client.post(f"/meetings/{m.id}/settings", data=_settings_post(m, live_step="2"))
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "步长请填 3 到 50 之间的整数" in html and 'value="2"' in html
+    r = client.post(f"/meetings/{m.id}/settings", data=_settings_post(m, live_step="五"))
+    assert r.status_code == 400 and "请填写一个整数。" in r.get_data(as_text=True)
+    assert m.live_step == 5
+
+
+def test_turnout_only_is_set_before_opening_and_logged(app, client, actions):
+    owner = factories.user()
+    m = factories.meeting(app, owner=owner, state=MeetingState.DRAFT)
+    actions.login_as(owner)
+    data = _settings_post(m, live_step="6", live_turnout_only="y")
+    assert client.post(f"/meetings/{m.id}/settings", data=data).status_code == 302
+    assert (m.live_step, m.live_turnout_only) == (6, True)
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert '<input checked id="live_turnout_only"' in page
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "meeting.settings")
+    ).one()
+    assert "步长 6" in event.detail and "现场计票只显示收回情况" in event.detail
+
+
+def test_live_step_and_turnout_only_cannot_change_once_the_box_is_open(app, client, actions):
+    owner = factories.user()
+    m = factories.meeting(app, owner=owner)
+    actions.login_as(owner)
+    r = client.post(f"/meetings/{m.id}/settings", data=_settings_post(m, live_step="8"))
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "投票箱已经开启，步长不能再改" in html
+    assert 'href="#live_step"' in html and 'value="8"' in html  # the summary links the field
+    r = client.post(f"/meetings/{m.id}/settings", data=_settings_post(m, live_turnout_only="y"))
+    assert r.status_code == 400 and "「投票期间只显示收回情况」不能再改" in r.get_data(as_text=True)
+    assert (m.live_step, m.live_turnout_only) == (5, False)
+
+
+def test_meeting_page_warns_before_opening_when_a_table_has_fewer_than_two_steps_of_slips(
+    app, client, actions
+):
+    owner = factories.user()
+    m = factories.meeting(app, owner=owner, a=4, b=20, state=MeetingState.DRAFT)
+    actions.login_as(owner)
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert "表A只有 4 张测评码，少于步长（5）" in page and "表B只有" not in page
+    client.post(f"/meetings/{m.id}/slips", data={"count_a": 3, "count_b": 0})
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert "表A只有 7 张测评码，少于步长的两倍（10）" in page
+    assert "表A的实时结果要收回满 5 票才出现" in page
+    client.post(f"/meetings/{m.id}/open")
+    assert "张测评码，少于步长" not in client.get(f"/meetings/{m.id}").get_data(as_text=True)
+
+
 def test_void_a_slip_through_the_page(app, client, actions):
     owner = factories.user()
     m = factories.meeting(app, owner=owner)
@@ -164,15 +234,17 @@ def test_slip_sheet_prints_in_random_order_without_serial_numbers(app, client, a
     assert "No." not in html and "编号" not in html
 
 
-def test_slip7_with_no_valid_ballots_prints_a_dash(app, client, actions):
+def test_slip7_with_no_graded_ballot_on_the_graded_base_prints_a_dash(app, client, actions):
     owner = factories.user()
     m = factories.meeting(app, owner=owner)
+    m.pass_rate_base = "graded"
     factories.cast(app, m, factories.slip_values(app, m)[0], duty=None)
     actions.login_as(owner)
     client.post(f"/meetings/{m.id}/close")
     html = client.get(f"/print/{m.id}/slip7").get_data(as_text=True)
+    # A blank duty row is 弃权: the ballot is valid, and the graded base (no 弃权) is 0.
     assert 'class="blank ">—</span>%' in html
-    assert '其中有效票<span class="blank ">0</span>张，废票<span class="blank ">1</span>张' in html
+    assert '其中有效票<span class="blank ">1</span>张，废票<span class="blank ">0</span>张' in html
 
 
 def test_the_app_refuses_to_serve_an_out_of_date_schema(tmp_path):
