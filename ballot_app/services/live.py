@@ -295,6 +295,11 @@ def _exact(meeting: Meeting) -> dict[str, Any]:
     return data
 
 
+def hold_closed_view(meeting: Meeting) -> None:
+    """Keep a closed box's exact figures as the held view (before an admin reopens it)."""
+    _exact(meeting)
+
+
 def _hold_exact(meeting_id: int, counts: PartCounts, parts: dict[str, Any]) -> None:
     """Keep the exact figures of a closed box as the held view, once per change."""
     held, _ = _read(db.session.get(LiveView, meeting_id))

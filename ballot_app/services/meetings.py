@@ -26,6 +26,7 @@ from ..signing import Keys
 from .audit import record_event
 from .bulletin import publish_codes
 from .errors import Forbidden, InvalidInput, NotFound, StateBlocked
+from .live import hold_closed_view
 from .ordering import move_one_place
 from .paper import forget_entries, pending_stacks
 from .results import meeting_results
@@ -262,6 +263,10 @@ def meeting_facts(
 
 def transition(user: User, meeting: Meeting, step: Transition, *, reason: str = "") -> None:
     """Move the meeting along draft → open → closed (→ open again, by an admin)."""
+    if step == Transition.REOPEN and meeting.state == MeetingState.CLOSED:
+        # Everyone saw the exact count while the box was closed: a reopened box steps on
+        # from it, never from an older step (the difference would show a few ballots).
+        hold_closed_view(meeting)
     begin_write()
     if user.role == Role.TELLER:
         raise Forbidden("计票人/监票人账号不能开启或关闭投票箱，请由考核组操作。")

@@ -173,6 +173,20 @@ def test_closing_the_box_shows_exact_results_and_a_reopened_box_steps_on_from_th
     assert reopened["live"]["parts"]["B"]["next_at"] == 8
 
 
+def test_a_box_reopened_without_anyone_watching_after_the_close_steps_on_from_the_close(app):
+    m = factories.meeting(app, a=0, b=20, members=1)
+    _cast(app, m, "B", 5)
+    assert _excellent(live.live_results(m)) == 5  # a step held at 5
+    _cast(app, m, "B", 2)
+    meetings.transition(_owner(m), m, Transition.CLOSE)  # the results page showed 7 exactly
+    admin = factories.user(Role.ADMIN, name="guanli")
+    meetings.transition(admin, m, Transition.REOPEN, reason="有人漏投")
+    _cast(app, m, "B", 3)
+    # Held at 5, the next step (10) would differ from the exact 7 by 3 ballots: it must not.
+    reopened = live.live_results(m)
+    assert _excellent(reopened) == 7 and reopened["live"]["parts"]["B"]["next_at"] == 12
+
+
 def test_a_meeting_set_to_turnout_only_shows_no_results_until_the_close(app):
     m = factories.meeting(app, a=0, b=8, members=1, state=MeetingState.DRAFT)
     owner = _owner(m)
