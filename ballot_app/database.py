@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -84,11 +86,11 @@ def begin_write() -> None:
     Ends the read-only transaction a request may have open, so nothing read before is
     trusted: the write's own conditions (WHERE clauses, constraints) decide.
     """
-    _end_read()
+    end_read()
     db.session.connection(execution_options={WRITE_OPTION: True})
 
 
-def _end_read() -> None:
+def end_read() -> None:
     """End the read-only transaction a request may have open before a write begins."""
     session = db.session()
     if session.in_transaction():
@@ -103,11 +105,50 @@ def read_connection() -> Iterator[Connection]:
         yield conn
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+_UNIT = "ballot_unit_of_work"
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """One use case's writes, as one transaction: it begins as a writer (SQLite: in the
+    writers' queue, then BEGIN IMMEDIATE), commits when the block ends and rolls back if it
+    raises, so a refused use case frees SQLite's write lock at once. A unit of work inside
+    another joins it: the outer one commits or rolls back the whole."""
+    session = db.session()
+    if session.info.get(_UNIT):
+        yield
+        return
+    with writers_queue(db.engine):
+        begin_write()
+        session.info[_UNIT] = True
+        try:
+            yield
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.info.pop(_UNIT, None)
+
+
+def writes(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a service function as one unit of work (see unit_of_work)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with unit_of_work():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
 @contextmanager
 def write_transaction() -> Iterator[Connection]:
     """A Core connection in a writing transaction (SQLite: BEGIN IMMEDIATE), committed when
     the block ends and rolled back if it raises. For hot paths that need no ORM session."""
-    _end_read()
+    end_read()
     with (
         writers_queue(db.engine),
         db.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn,
@@ -116,21 +157,28 @@ def write_transaction() -> Iterator[Connection]:
         yield conn
 
 
+_held = threading.local()
+
+
 @contextmanager
 def writers_queue(engine: Engine) -> Iterator[None]:
     """SQLite: writers of every process wait their turn on a file lock, woken the moment it
     frees, instead of in SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries
-    and so left the write lock idle under a hall's burst. PostgreSQL queues on its own."""
+    and so left the write lock idle under a hall's burst. Every writer takes it: the hot
+    casting path and every unit of work alike. PostgreSQL queues on its own. A thread that
+    holds the lock already goes straight on."""
     path = engine.url.database if engine.dialect.name == "sqlite" else None
-    if not path or path == ":memory:":
+    if not path or path == ":memory:" or getattr(_held, "path", None) == path:
         yield
         return
     fd = os.open(path + "-writers", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        _held.path = path
         try:
             yield
         finally:
+            _held.path = None
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..database import begin_write
+from ..database import writes
 from ..domain.roles import Role
 from ..extensions import db
 from ..models import User
@@ -15,6 +15,7 @@ from .roster import group_named
 MIN_PASSWORD_LENGTH = 8
 
 
+@writes
 def create_user(
     username: str,
     password: str,
@@ -24,7 +25,6 @@ def create_user(
     group_name: str | None = None,
 ) -> User:
     """Create an account with a scrypt-hashed password, in the named group (made if new)."""
-    begin_write()
     username = username.strip()
     if not username:
         raise InvalidInput("请填写用户名。", {"username": "请填写用户名。"})
@@ -43,7 +43,7 @@ def create_user(
         group_id=group.id if group else None,
     )
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()  # its id, for a caller in the same unit of work (create_and_assign)
     return user
 
 

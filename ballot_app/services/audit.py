@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..database import begin_write
+from ..database import writes
 from ..extensions import db
 from ..models import AuditEvent, Meeting, User
 
@@ -62,11 +62,10 @@ def record_event(user: User | None, meeting: Meeting | None, action: str, detail
     )
 
 
+@writes
 def record_login(user: User) -> None:
     """A staff member logged in."""
-    begin_write()
     record_event(user, None, "auth.login")
-    db.session.commit()
 
 
 @dataclass(frozen=True)

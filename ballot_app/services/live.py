@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..database import begin_write
+from ..database import end_read, unit_of_work
 from ..domain.choices import FORM6_CODES, Category, Form6Item, Source
 from ..domain.live_step import (
     Part,
@@ -234,39 +234,39 @@ def _begin_snapshot() -> None:
     """End the request's read and begin one that sees a single snapshot, so that the counts
     and the tally rest on the same ballots: SQLite's read transaction is one already,
     PostgreSQL's READ COMMITTED would read each statement afresh."""
-    db.session.commit()
+    end_read()
     if db.engine.dialect.name == "postgresql":
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 def _write(meeting_id: int, held: PartCounts, new: PartCounts, body: str) -> None:
     """Store the new step only over the step it was computed from (a compare-and-set)."""
-    begin_write()
     try:
-        stored = db.session.execute(
-            update(LiveView)
-            .where(
-                LiveView.meeting_id == meeting_id,
-                LiveView.ballots_a == held.a,
-                LiveView.ballots_b == held.b,
-                LiveView.ballots == held.form6,
-            )
-            .values(ballots_a=new.a, ballots_b=new.b, ballots=new.form6, body=body)
-            .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        if not stored and held == PartCounts() and db.session.get(LiveView, meeting_id) is None:
-            db.session.add(
-                LiveView(
-                    meeting_id=meeting_id,
-                    ballots_a=new.a,
-                    ballots_b=new.b,
-                    ballots=new.form6,
-                    body=body,
+        with unit_of_work():
+            stored = db.session.execute(
+                update(LiveView)
+                .where(
+                    LiveView.meeting_id == meeting_id,
+                    LiveView.ballots_a == held.a,
+                    LiveView.ballots_b == held.b,
+                    LiveView.ballots == held.form6,
                 )
-            )
-        db.session.commit()
+                .values(ballots_a=new.a, ballots_b=new.b, ballots=new.form6, body=body)
+                .execution_options(synchronize_session=False)
+            ).rowcount  # type: ignore[attr-defined]
+            first = held == PartCounts() and db.session.get(LiveView, meeting_id) is None
+            if not stored and first:
+                db.session.add(
+                    LiveView(
+                        meeting_id=meeting_id,
+                        ballots_a=new.a,
+                        ballots_b=new.b,
+                        ballots=new.form6,
+                        body=body,
+                    )
+                )
     except IntegrityError:  # another process showed the first view at the same moment
-        db.session.rollback()
+        pass
 
 
 def _exact(meeting: Meeting) -> dict[str, Any]:
@@ -306,18 +306,17 @@ def _hold_exact(meeting_id: int, counts: PartCounts, parts: dict[str, Any]) -> N
     if held == counts:
         return
     body = json.dumps(parts, ensure_ascii=False)
-    begin_write()
+    values = {"ballots_a": counts.a, "ballots_b": counts.b, "ballots": counts.form6}
     try:
-        values = {"ballots_a": counts.a, "ballots_b": counts.b, "ballots": counts.form6}
-        stored = db.session.execute(
-            update(LiveView)
-            .where(LiveView.meeting_id == meeting_id)
-            .values(**values, body=body)
-            .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        if not stored:
-            db.session.add(LiveView(meeting_id=meeting_id, **values, body=body))
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+        with unit_of_work():
+            stored = db.session.execute(
+                update(LiveView)
+                .where(LiveView.meeting_id == meeting_id)
+                .values(**values, body=body)
+                .execution_options(synchronize_session=False)
+            ).rowcount  # type: ignore[attr-defined]
+            if not stored:
+                db.session.add(LiveView(meeting_id=meeting_id, **values, body=body))
+    except IntegrityError:  # another process kept the same figures at the same moment
+        pass
     db.session.expire_all()

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ..database import begin_write
+from ..database import unit_of_work, writes
 from ..domain.live_step import MIN_STEP
 from ..domain.meeting_state import (
     SETUP_STATES,
@@ -83,9 +83,9 @@ def unit_meetings(unit: Unit, user: User | None = None) -> list[Meeting]:
     return list(db.session.scalars(query.order_by(Meeting.held_on.desc(), Meeting.id.desc())))
 
 
+@writes
 def create_meeting(user: User, unit: Unit, data: MeetingInput, keys: Keys) -> Meeting:
     """A draft meeting with the unit's roster as evaluees, and its first run of slips."""
-    begin_write()
     errors: dict[str, str] = {}
     if not data.title.strip():
         errors["title"] = "请填写会议名称。"
@@ -118,7 +118,6 @@ def create_meeting(user: User, unit: Unit, data: MeetingInput, keys: Keys) -> Me
     record_event(user, meeting, "meeting.create", meeting.title)
     if data.count_a or data.count_b:
         add_slips(user, meeting, keys, data.count_a, data.count_b)
-    db.session.commit()
     return meeting
 
 
@@ -127,9 +126,9 @@ def _check_setup(meeting: Meeting) -> None:
         raise StateBlocked(["投票已经开启，测评对象和表格不能再改动。"])
 
 
+@writes
 def move_evaluee(user: User, meeting: Meeting, evaluee_id: int, step: int) -> None:
     """Move an evaluee one place up or down in form 5's order."""
-    begin_write()
     _check_setup(meeting)
     evaluees = meeting.evaluees
     i = next((k for k, e in enumerate(evaluees) if e.id == evaluee_id), None)
@@ -137,24 +136,22 @@ def move_evaluee(user: User, meeting: Meeting, evaluee_id: int, step: int) -> No
         raise NotFound("找不到这位测评对象，请刷新页面。")
     if move_one_place(evaluees, i, step):
         record_event(user, meeting, "evaluee.move", evaluees[i].name)
-    db.session.commit()
 
 
+@writes
 def remove_evaluee(user: User, meeting: Meeting, evaluee_id: int) -> None:
     """Take an evaluee off this meeting's form 5 (the roster keeps them)."""
-    begin_write()
     _check_setup(meeting)
     evaluee = next((e for e in meeting.evaluees if e.id == evaluee_id), None)
     if evaluee is None:
         raise NotFound("找不到这位测评对象，请刷新页面。")
     meeting.evaluees.remove(evaluee)
     record_event(user, meeting, "evaluee.remove", evaluee.name)
-    db.session.commit()
 
 
+@writes
 def add_evaluee(user: User, meeting: Meeting, name: str, post: str) -> None:
     """Add a person to the end of this meeting's form 5."""
-    begin_write()
     _check_setup(meeting)
     errors = {}
     if not name.strip():
@@ -168,13 +165,12 @@ def add_evaluee(user: User, meeting: Meeting, name: str, post: str) -> None:
     )
     meeting.evaluees.append(Evaluee(name=name.strip(), post=post.strip(), position=(last or 0) + 1))
     record_event(user, meeting, "evaluee.add", name.strip())
-    db.session.commit()
 
 
+@writes
 def update_settings(user: User, meeting: Meeting, data: SettingsInput) -> None:
     """Change attendance, pass-rate base, paper forms, the secretary's name and, before the
     box opens, the live count's step and whether it shows turnout only."""
-    begin_write()
     if meeting.state == MeetingState.CERTIFIED:
         raise StateBlocked(["结果已经确认，会议不能再修改。"])
     errors: dict[str, str] = {}
@@ -206,7 +202,6 @@ def update_settings(user: User, meeting: Meeting, data: SettingsInput) -> None:
         f"现场计票{'只显示收回情况' if data.live_turnout_only else '分步显示结果'}，"
         f"纸质票{'须' if data.paper_double_entry else '不须'}两人核录",
     )
-    db.session.commit()
 
 
 def _live_setting_errors(meeting: Meeting, data: SettingsInput) -> dict[str, str]:
@@ -267,18 +262,17 @@ def transition(user: User, meeting: Meeting, step: Transition, *, reason: str = 
         # Everyone saw the exact count while the box was closed: a reopened box steps on
         # from it, never from an older step (the difference would show a few ballots).
         hold_closed_view(meeting)
-    begin_write()
-    if user.role == Role.TELLER:
-        raise Forbidden("计票人/监票人账号不能开启或关闭投票箱，请由考核组操作。")
-    found = blockers(step, meeting_facts(user, meeting, reason=reason))
-    if found:
-        raise StateBlocked(found)
-    meeting.state = new_state = TRANSITIONS[step][1]
     meeting_id = meeting.id
-    record_event(user, meeting, f"meeting.{step.value}", reason.strip())
-    db.session.commit()
+    with unit_of_work():
+        if user.role == Role.TELLER:
+            raise Forbidden("计票人/监票人账号不能开启或关闭投票箱，请由考核组操作。")
+        found = blockers(step, meeting_facts(user, meeting, reason=reason))
+        if found:
+            raise StateBlocked(found)
+        meeting.state = new_state = TRANSITIONS[step][1]
+        record_event(user, meeting, f"meeting.{step.value}", reason.strip())
     if new_state == MeetingState.CLOSED:
-        erase_casting_order(meeting_id)
+        erase_casting_order(meeting_id)  # after the commit: it rebuilds what was written
 
 
 def certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: Keys) -> None:
@@ -287,7 +281,15 @@ def certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: K
 
     Refused while returned ballots exceed issued ones: SPEC says such a round is invalid.
     """
-    begin_write()
+    meeting_id = meeting.id
+    _certify(user, meeting, counter, scrutineer, keys)
+    # Paper ballots entered after the close were stored in entry order, the sheets just
+    # deleted and the bulletin just written: rebuild the storage after the commit.
+    erase_casting_order(meeting_id)
+
+
+@writes
+def _certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: Keys) -> None:
     if user.role == Role.TELLER:
         raise Forbidden("计票人/监票人账号不能确认结果，请由考核组操作。")
     figures = meeting_results(meeting)
@@ -307,12 +309,8 @@ def certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: K
     certified = figures.as_dict()
     certified["meeting"]["state"] = meeting.state.value
     meeting.certified_result = json.dumps(certified, ensure_ascii=False, sort_keys=True)
-    meeting_id = meeting.id
     publish_codes(meeting, keys)
-    forget_entries(meeting_id)
+    forget_entries(meeting.id)
     record_event(
         user, meeting, "meeting.certify", f"计票人 {counter.strip()}，监票人 {scrutineer.strip()}"
     )
-    db.session.commit()
-    # Paper ballots entered after the close were stored in entry order: hide that too.
-    erase_casting_order(meeting_id)

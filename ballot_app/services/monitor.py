@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 
-from ..database import begin_write
+from ..database import unit_of_work, writes
 from ..extensions import db
 from ..models import Meeting, User
 from ..signing import Keys
@@ -24,18 +24,16 @@ DEAD_LINK = "这个监票链接已经失效（超过 24 小时，或已被考核
 def monitor_value(meeting: Meeting, keys: Keys) -> str:
     """The signed part of the meeting's monitor link, valid for MONITOR_HOURS from now."""
     if not meeting.monitor_nonce:
-        begin_write()
-        meeting.monitor_nonce = secrets.token_hex(8)
-        db.session.commit()
+        with unit_of_work():
+            meeting.monitor_nonce = secrets.token_hex(8)
     return keys.serializer(PURPOSE).dumps([meeting.id, meeting.monitor_nonce])
 
 
+@writes
 def revoke_links(user: User, meeting: Meeting) -> None:
     """Every monitor link given out so far stops working; the page shows a new one."""
-    begin_write()
     meeting.monitor_nonce = secrets.token_hex(8)
     record_event(user, meeting, "monitor.revoke", "监票链接已撤销并重新生成")
-    db.session.commit()
 
 
 def meeting_for_link(keys: Keys, value: str) -> Meeting:

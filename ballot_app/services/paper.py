@@ -10,7 +10,7 @@ import json
 
 from sqlalchemy import delete, func, select
 
-from ..database import begin_write
+from ..database import writes
 from ..domain.ballot_spec import BallotSpec
 from ..domain.choices import Category, Source, Special
 from ..domain.marks import Packet
@@ -68,9 +68,9 @@ def pending_stacks(meeting_id: int) -> int:
     return int(db.session.scalar(query) or 0)
 
 
+@writes
 def open_stack(user: User, meeting: Meeting, category: Category) -> PaperStack:
     """Start entering a new pile of paper ballots of one table."""
-    begin_write()
     _check_entry_state(meeting)
     last = db.session.scalar(
         select(func.max(PaperStack.number)).where(PaperStack.meeting_id == meeting.id)
@@ -79,7 +79,6 @@ def open_stack(user: User, meeting: Meeting, category: Category) -> PaperStack:
     db.session.add(stack)
     db.session.flush()
     record_event(user, meeting, "paper.stack", f"第 {stack.number} 叠（{category.label}）开始录入")
-    db.session.commit()
     return stack
 
 
@@ -96,6 +95,7 @@ def _check_open_pass(user: User, stack: PaperStack, pass_no: int) -> None:
         )
 
 
+@writes
 def enter_sheet(
     user: User,
     meeting: Meeting,
@@ -108,7 +108,6 @@ def enter_sheet(
     """Store one typed sheet in the stack's current pass, or replace sheet `number` of a pass
     to correct it (while the second pass runs, a first-pass sheet may be corrected too, once
     checked against the paper); returns the sheet's number."""
-    begin_write()
     _check_entry_state(meeting)
     pass_no = pass_no or stack.current_pass
     if pass_no > stack.current_pass or (pass_no != stack.current_pass and number is None):
@@ -136,13 +135,12 @@ def enter_sheet(
         "paper.sheet",
         f"第 {stack.number} 叠{PASS_LABELS[pass_no]} {verb}第 {number} 张",
     )
-    db.session.commit()
     return number
 
 
+@writes
 def remove_last_sheet(user: User, meeting: Meeting, stack: PaperStack) -> int:
     """Take back the last sheet typed in the current pass (a slip of the hand)."""
-    begin_write()
     _check_entry_state(meeting)
     pass_no = stack.current_pass
     _check_open_pass(user, stack, pass_no)
@@ -156,26 +154,24 @@ def remove_last_sheet(user: User, meeting: Meeting, stack: PaperStack) -> int:
         "paper.sheet",
         f"第 {stack.number} 叠{PASS_LABELS[pass_no]} 删除第 {sheets[-1].number} 张",
     )
-    db.session.commit()
     return sheets[-1].number
 
 
+@writes
 def discard_stack(user: User, meeting: Meeting, stack: PaperStack) -> None:
     """Throw away a stack that has not counted yet (opened by mistake)."""
-    begin_write()
     _check_entry_state(meeting)
     if stack.phase == PaperPhase.COUNTED:
         raise StateBlocked(["这一叠已经计入，不能整叠删除；录错的票请逐张撤回并写明原因。"])
     db.session.delete(stack)
     record_event(user, meeting, "paper.discard", f"第 {stack.number} 叠（未计入）删除")
-    db.session.commit()
 
 
+@writes
 def finish_pass(user: User, meeting: Meeting, stack: PaperStack) -> list[Difference]:
     """End the current pass. The first pass counts the stack, or hands it to a second teller
     when the meeting asks for the check; the second pass counts it if both agree, and returns
     the differences otherwise (nothing counts until they are put right)."""
-    begin_write()
     _check_entry_state(meeting)
     pass_no = stack.current_pass
     _check_open_pass(user, stack, pass_no)
@@ -191,7 +187,6 @@ def finish_pass(user: User, meeting: Meeting, stack: PaperStack) -> list[Differe
             "paper.pass",
             f"第 {stack.number} 叠第一遍录完，共 {len(stack.pass_sheets(1))} 张，等第二人核录",
         )
-        db.session.commit()
         return []
     if pass_no == 2:
         first = [s.marks for s in stack.pass_sheets(1)]
@@ -201,10 +196,8 @@ def finish_pass(user: User, meeting: Meeting, stack: PaperStack) -> list[Differe
             record_event(
                 user, meeting, "paper.mismatch", f"第 {stack.number} 叠两遍不一致，{len(found)} 处"
             )
-            db.session.commit()
             return found
     _count(user, meeting, stack, spec)
-    db.session.commit()
     return []
 
 
@@ -252,11 +245,11 @@ def _counted_sheet(
     return sheet
 
 
+@writes
 def withdraw_sheet(
     user: User, meeting: Meeting, stack_number: int, number: int, reason: str
 ) -> None:
     """Take a counted paper ballot out of the box again, with the reason in the audit log."""
-    begin_write()
     _check_entry_state(meeting)
     sheet = _counted_sheet(meeting, stack_number, number, reason, "撤回")
     if sheet.ballot_id:
@@ -268,7 +261,6 @@ def withdraw_sheet(
     record_event(
         user, meeting, "paper.withdraw", f"撤回第 {stack_number} 叠第 {number} 张：{reason.strip()}"
     )
-    db.session.commit()
 
 
 def sheet_to_void(meeting: Meeting, stack_number: int, number: int, reason: str) -> PaperSheet:
@@ -278,6 +270,7 @@ def sheet_to_void(meeting: Meeting, stack_number: int, number: int, reason: str)
     return _counted_sheet(meeting, stack_number, number, reason, "作废")
 
 
+@writes
 def void_sheet(user: User, meeting: Meeting, stack_number: int, number: int, reason: str) -> None:
     """The tellers' decision that a counted paper ballot is void (废票), with the reason in
     the audit log, until the result is certified.
@@ -287,7 +280,6 @@ def void_sheet(user: User, meeting: Meeting, stack_number: int, number: int, rea
     invalid in the tables. Its comment leaves with its choices. The sheet keeps what was
     typed and the reason, for the paper page, until certification forgets the sheets.
     """
-    begin_write()
     sheet = sheet_to_void(meeting, stack_number, number, reason)
     ballot = db.session.get(Ballot, sheet.ballot_id) if sheet.ballot_id else None
     if ballot is None:
@@ -305,7 +297,6 @@ def void_sheet(user: User, meeting: Meeting, stack_number: int, number: int, rea
     record_event(
         user, meeting, "paper.void", f"作废第 {stack_number} 叠第 {number} 张：{reason.strip()}"
     )
-    db.session.commit()
 
 
 def forget_entries(meeting_id: int) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..database import begin_write
+from ..database import writes
 from ..domain.roles import Role, may_see_unit
 from ..extensions import db
 from ..models import Campaign, Group, Meeting, Member, Unit, User, meeting_teller
@@ -90,9 +90,9 @@ def get_unit(user: User, unit_id: int) -> Unit:
     return unit
 
 
+@writes
 def create_unit(user: User, name: str, kind: str, party_org_name: str = "") -> Unit:
     """Add a unit; an organizer's units go to their own group."""
-    begin_write()
     name = name.strip()
     errors: dict[str, str] = {}
     if not name:
@@ -115,7 +115,6 @@ def create_unit(user: User, name: str, kind: str, party_org_name: str = "") -> U
     db.session.add(unit)
     db.session.flush()
     record_event(user, None, "unit.create", f"单位：{name}")
-    db.session.commit()
     return unit
 
 
@@ -146,9 +145,9 @@ def _only_secretary(unit: Unit, member: Member) -> None:
                 other.is_secretary = False
 
 
+@writes
 def add_member(user: User, unit: Unit, data: MemberInput) -> Member:
     """Append a member to the unit's roster."""
-    begin_write()
     data = _check_member(data)
     last = db.session.scalar(select(func.max(Member.position)).where(Member.unit_id == unit.id))
     member = Member(
@@ -163,36 +162,32 @@ def add_member(user: User, unit: Unit, data: MemberInput) -> Member:
     unit.members.append(member)
     _only_secretary(unit, member)
     record_event(user, None, "member.add", f"{unit.name}：{data.name}（{data.post}）")
-    db.session.commit()
     return member
 
 
+@writes
 def update_member(user: User, member: Member, data: MemberInput) -> None:
     """Change a roster line."""
-    begin_write()
     data = _check_member(data)
     member.name, member.post, member.portfolio = data.name, data.post, data.portfolio
     member.is_principal, member.is_secretary = data.is_principal, data.is_secretary
     _only_secretary(member.unit, member)
     record_event(user, None, "member.update", f"{member.unit.name}：{data.name}")
-    db.session.commit()
 
 
+@writes
 def move_member(user: User, member: Member, step: int) -> None:
     """Move a member one place up (step -1) or down (+1) in the roster order."""
-    begin_write()
     members = member.unit.members
     if move_one_place(members, members.index(member), step):
         record_event(user, None, "member.move", f"{member.unit.name}：{member.name}")
-    db.session.commit()
 
 
+@writes
 def remove_member(user: User, member: Member) -> None:
     """Take a member off the roster; meetings keep their own copy of the evaluee list."""
-    begin_write()
     record_event(user, None, "member.remove", f"{member.unit.name}：{member.name}")
     db.session.delete(member)
-    db.session.commit()
 
 
 def get_member(user: User, member_id: int) -> Member:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ..database import begin_write
+from ..database import writes
 from ..domain import codes
 from ..domain.choices import Category
 from ..domain.meeting_state import SLIP_STATES, MeetingState
@@ -49,11 +49,10 @@ def _check_slip_state(meeting: Meeting) -> None:
         raise StateBlocked([f"会议已「{meeting.state.label}」，不能再生成或作废测评码。"])
 
 
+@writes
 def issue_slips(user: User | None, meeting: Meeting, keys: Keys, count_a: int, count_b: int) -> int:
     """Create a new printing run (batch) of A and B slips; returns the batch number."""
-    begin_write()
     batch = add_slips(user, meeting, keys, count_a, count_b)
-    db.session.commit()
     return batch
 
 
@@ -106,9 +105,9 @@ def _check_void_state(meeting: Meeting) -> None:
         raise StateBlocked(["结果已经确认，会议只读：不能再作废测评码。"])
 
 
+@writes
 def void_slip(user: User | None, meeting: Meeting, keys: Keys, typed: str) -> None:
     """Void a printed slip that was not handed out, by its manual code."""
-    begin_write()
     _check_void_state(meeting)
     token = find_by_code(keys, typed)
     if token is None or token.meeting_id != meeting.id:
@@ -122,14 +121,13 @@ def void_slip(user: User | None, meeting: Meeting, keys: Keys, typed: str) -> No
         raise InvalidInput("这张测评码已经作废过了。", {"code": "已作废。"})
     token.is_voided = True
     record_event(user, meeting, "slips.void", f"作废一张{token.category.label}测评码")
-    db.session.commit()
 
 
+@writes
 def void_by_count(user: User | None, meeting: Meeting, count_a: int, count_b: int) -> int:
     """After the box closed: void this many unused slips of each table, as counted from the
     slips left over in the hall. Before the close an unused slip may be in someone's hand, so
     counting is refused then (void those by their code). Returns how many were voided."""
-    begin_write()
     if meeting.state != MeetingState.CLOSED:
         _check_void_state(meeting)
         raise StateBlocked(
@@ -169,7 +167,6 @@ def void_by_count(user: User | None, meeting: Meeting, count_a: int, count_b: in
     record_event(
         user, meeting, "slips.void_count", f"按张数作废：表A {count_a} 张，表B {count_b} 张"
     )
-    db.session.commit()
     return count_a + count_b
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import exists, select
 
-from ..database import begin_write
+from ..database import writes
 from ..domain.meeting_state import MeetingState
 from ..domain.roles import Role
 from ..extensions import db
@@ -46,9 +46,9 @@ def _check_writable(meeting: Meeting) -> None:
         raise StateBlocked(["结果已经确认，会议只读：不能再更改计票人账号。"])
 
 
+@writes
 def assign(user: User, meeting: Meeting, teller_id: int) -> User:
     """Give an existing teller account this meeting."""
-    begin_write()
     _check_writable(meeting)
     teller = db.session.get(User, teller_id)
     if teller is None or teller.role != Role.TELLER or not teller.is_enabled:
@@ -59,10 +59,10 @@ def assign(user: User, meeting: Meeting, teller_id: int) -> User:
     if teller not in meeting.tellers:
         meeting.tellers.append(teller)
         record_event(user, meeting, "teller.assign", f"{teller.display_name}（{teller.username}）")
-    db.session.commit()
     return teller
 
 
+@writes
 def create_and_assign(
     user: User, meeting: Meeting, username: str, display_name: str, password: str
 ) -> User:
@@ -72,13 +72,12 @@ def create_and_assign(
     return assign(user, meeting, teller.id)
 
 
+@writes
 def unassign(user: User, meeting: Meeting, teller_id: int) -> None:
     """Take a teller off this meeting (the account stays)."""
-    begin_write()
     _check_writable(meeting)
     teller = next((t for t in meeting.tellers if t.id == teller_id), None)
     if teller is None:
         raise NotFound("这个账号已经不在本次会议的计票人名单里，请刷新页面。")
     meeting.tellers.remove(teller)
     record_event(user, meeting, "teller.unassign", f"{teller.display_name}（{teller.username}）")
-    db.session.commit()
