@@ -64,6 +64,8 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     #: The figures the meeting was certified with, in the tally schema (JSON): a certified
     #: result prints what was signed, whatever later versions change in the counting rules.
     certified_result: Mapped[str | None] = mapped_column(Text)
+    #: Archived (已归档): off the unit's list, kept whole with its ballots.
+    is_archived: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.roles import Role
@@ -63,6 +63,8 @@ class Unit(db.Model):  # type: ignore[name-defined,misc]
     kind: Mapped[str] = mapped_column(String(16), default="department")
     #: The party organisation's name as form 6 prints it (党组织名称).
     party_org_name: Mapped[str] = mapped_column(String(120), default="")
+    #: Archived (已归档): off the lists, kept whole; what holds ballots is never deleted.
+    is_archived: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     campaign: Mapped[Campaign] = relationship()
     group: Mapped[Group | None] = relationship()

@@ -36,6 +36,18 @@ class InvalidInput(ServiceError):
         self.fields = fields or {}
 
 
+class DuplicateWarning(InvalidInput):
+    """Possibly a typo or a second entry of the same thing: saved only once the person
+    confirms (the form's `confirm_duplicate` box), never silently."""
+
+    status = 409
+    title = "可能重复"
+    FIELD = "confirm_duplicate"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, {self.FIELD: message})
+
+
 class StateBlocked(ServiceError):
     """A meeting transition that its blockers refuse."""
 

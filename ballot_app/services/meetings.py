@@ -25,7 +25,7 @@ from ..models import Evaluee, Meeting, Token, Unit, User
 from ..signing import Keys
 from .audit import record_event
 from .bulletin import publish_codes
-from .errors import Forbidden, InvalidInput, NotFound, StateBlocked
+from .errors import DuplicateWarning, Forbidden, InvalidInput, NotFound, StateBlocked
 from .live import hold_closed_view
 from .ordering import move_one_place
 from .paper import forget_entries, pending_stacks
@@ -45,6 +45,8 @@ class MeetingInput:
     form6: bool
     count_a: int
     count_b: int
+    #: The organizer confirmed a second meeting of this unit with the same title and date.
+    confirm_duplicate: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,8 @@ def get_meeting(user: User, meeting_id: int) -> Meeting:
 
 
 def unit_meetings(unit: Unit, user: User | None = None) -> list[Meeting]:
-    """A unit's meetings, newest first; for a teller, only those they are assigned to."""
+    """A unit's meetings, newest first; for a teller, only those they are assigned to.
+    Archived meetings are listed too: the page shows them apart."""
     query = select(Meeting).where(Meeting.unit_id == unit.id)
     if user is not None and user.role == Role.TELLER:
         query = query.where(Meeting.id.in_(assigned_meeting_ids(user)))
@@ -98,6 +101,17 @@ def create_meeting(user: User, unit: Unit, data: MeetingInput, keys: Keys) -> Me
     if errors:
         raise InvalidInput("请检查标出的项目。", errors)
     assert data.held_on is not None
+    twin = select(Meeting.id).where(
+        Meeting.unit_id == unit.id,
+        Meeting.title == data.title.strip(),
+        Meeting.held_on == data.held_on,
+    )
+    if not data.confirm_duplicate and db.session.scalar(twin):
+        raise DuplicateWarning(
+            f"「{unit.name}」在 {data.held_on} 已有一次「{data.title.strip()}」。"
+            "如果确实要再开一次（例如重新测评），请勾选「确认同名，仍然建立」后再提交；"
+            "否则请回到单位页面打开已有的那次会议。"
+        )
     secretary = unit.secretary
     meeting = Meeting(
         unit_id=unit.id,

@@ -13,7 +13,7 @@ from ..domain.roles import Role, may_see_unit
 from ..extensions import db
 from ..models import Campaign, Group, Meeting, Member, Unit, User, meeting_teller
 from .audit import record_event
-from .errors import Forbidden, InvalidInput, NotFound
+from .errors import DuplicateWarning, Forbidden, InvalidInput, NotFound
 from .ordering import move_one_place
 
 UNIT_KINDS = {"township": "乡镇", "department": "区直单位"}
@@ -28,6 +28,8 @@ class MemberInput:
     portfolio: str = ""
     is_principal: bool = False
     is_secretary: bool = False
+    #: The organizer confirmed a second member of the same name.
+    confirm_duplicate: bool = False
 
 
 def current_campaign(today: date | None = None) -> Campaign:
@@ -134,6 +136,7 @@ def _check_member(data: MemberInput) -> MemberInput:
         data.portfolio.strip(),
         data.is_principal,
         data.is_secretary,
+        data.confirm_duplicate,
     )
 
 
@@ -145,10 +148,23 @@ def _only_secretary(unit: Unit, member: Member) -> None:
                 other.is_secretary = False
 
 
+def _check_duplicate(unit: Unit, data: MemberInput, member: Member | None) -> None:
+    """Two members of one unit with the same name are usually a typo or a second entry."""
+    if data.confirm_duplicate:
+        return
+    twin = next((m for m in unit.members if m.name == data.name and m is not member), None)
+    if twin is not None:
+        raise DuplicateWarning(
+            f"本单位已有同名成员「{twin.name}」（{twin.post}）。如果确实是两个人，"
+            "请勾选「确认同名，仍然保存」后再保存；如果是重复录入，请不要保存。"
+        )
+
+
 @writes
 def add_member(user: User, unit: Unit, data: MemberInput) -> Member:
-    """Append a member to the unit's roster."""
+    """Append a member to the unit's roster (a second one of the same name once confirmed)."""
     data = _check_member(data)
+    _check_duplicate(unit, data, None)
     last = db.session.scalar(select(func.max(Member.position)).where(Member.unit_id == unit.id))
     member = Member(
         unit_id=unit.id,
@@ -169,6 +185,7 @@ def add_member(user: User, unit: Unit, data: MemberInput) -> Member:
 def update_member(user: User, member: Member, data: MemberInput) -> None:
     """Change a roster line."""
     data = _check_member(data)
+    _check_duplicate(member.unit, data, member)
     member.name, member.post, member.portfolio = data.name, data.post, data.portfolio
     member.is_principal, member.is_secretary = data.is_principal, data.is_secretary
     _only_secretary(member.unit, member)

@@ -1,0 +1,130 @@
+"""Correcting what staff created (SPEC, "What staff meet"): rename a unit or a draft meeting,
+delete what holds nothing, and archive, never delete, what holds ballots."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, func, select, update
+
+from ..database import writes
+from ..domain.meeting_state import MeetingState
+from ..extensions import db
+from ..models import AuditEvent, Ballot, Meeting, Unit, User
+from .audit import record_event
+from .errors import InvalidInput, StateBlocked
+from .roster import UNIT_KINDS
+
+#: States in which a meeting's ballots are settled, so it may be archived.
+ARCHIVE_STATES = frozenset({MeetingState.CLOSED, MeetingState.CERTIFIED})
+
+
+def _ballots(meeting_ids: list[int]) -> int:
+    if not meeting_ids:
+        return 0
+    query = select(func.count()).select_from(Ballot).where(Ballot.meeting_id.in_(meeting_ids))
+    return int(db.session.scalar(query) or 0)
+
+
+@writes
+def rename_unit(user: User, unit: Unit, name: str, kind: str, party_org_name: str) -> None:
+    """Correct a unit's name, kind or party organisation; meetings keep their own titles."""
+    name, party_org_name = name.strip(), party_org_name.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "请填写单位名称。"
+    if kind not in UNIT_KINDS:
+        errors["kind"] = "请选择单位类型：乡镇或区直单位。"
+    taken = select(Unit.id).where(
+        Unit.campaign_id == unit.campaign_id, Unit.name == name, Unit.id != unit.id
+    )
+    if name and db.session.scalar(taken):
+        errors["name"] = f"本年度已有单位「{name}」，请换一个名称。"
+    if errors:
+        raise InvalidInput("请检查标出的项目。", errors)
+    before = unit.name
+    unit.name, unit.kind = name, kind
+    unit.party_org_name = party_org_name or f"{name}党委"
+    record_event(user, None, "unit.rename", f"{before} → {name}")
+
+
+@writes
+def delete_unit(user: User, unit: Unit) -> None:
+    """Delete a unit created by mistake, with its roster and its meetings in draft; a unit
+    whose meetings have begun is archived instead, so no ballot is ever deleted."""
+    meetings = list(db.session.scalars(select(Meeting).where(Meeting.unit_id == unit.id)))
+    begun = [m for m in meetings if m.state != MeetingState.DRAFT]
+    if begun or _ballots([m.id for m in meetings]):
+        raise StateBlocked(
+            [
+                f"「{unit.name}」已有开启过的测评会议，会议和测评票不能删除。"
+                "不再需要这个单位时，请点「归档」：它会从列表中移走，数据完整保留。"
+            ]
+        )
+    for meeting in meetings:
+        _delete_draft(meeting)
+    record_event(user, None, "unit.delete", f"单位：{unit.name}（含 {len(meetings)} 次会议草稿）")
+    db.session.delete(unit)
+
+
+def _delete_draft(meeting: Meeting) -> None:
+    """Delete a draft meeting with its evaluees and slips; its audit events stay, unlinked."""
+    db.session.execute(
+        update(AuditEvent).where(AuditEvent.meeting_id == meeting.id).values(meeting_id=None)
+    )
+    db.session.execute(delete(Meeting).where(Meeting.id == meeting.id))
+
+
+@writes
+def archive_unit(user: User, unit: Unit, *, archived: bool = True) -> None:
+    """Take a unit off the lists (or put it back); everything it holds is kept."""
+    if archived:
+        open_box = select(Meeting.id).where(
+            Meeting.unit_id == unit.id, Meeting.state == MeetingState.OPEN
+        )
+        if db.session.scalar(open_box):
+            raise StateBlocked(["这个单位有会议正在投票，请先关闭投票箱再归档。"])
+    unit.is_archived = archived
+    record_event(user, None, "unit.archive" if archived else "unit.restore", unit.name)
+
+
+@writes
+def rename_meeting(user: User, meeting: Meeting, title: str, held_on: date | None) -> None:
+    """Correct a draft meeting's title or date (after the box opens they are on the record)."""
+    if meeting.state != MeetingState.DRAFT:
+        raise StateBlocked(["投票箱开启后，会议名称和日期不能再改（已印在测评码和结果上）。"])
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "请填写会议名称。"
+    if held_on is None:
+        errors["held_on"] = "请填写会议日期，例如 2026-12-08。"
+    if errors:
+        raise InvalidInput("请检查标出的项目。", errors)
+    assert held_on is not None
+    before = meeting.title
+    meeting.title, meeting.held_on = title.strip(), held_on
+    record_event(user, meeting, "meeting.rename", f"{before} → {meeting.title}（{held_on}）")
+
+
+@writes
+def delete_meeting(user: User, meeting: Meeting) -> None:
+    """Delete a meeting still in draft, with its slips (printed ones stop working); a meeting
+    whose box was ever opened is archived instead."""
+    if meeting.state != MeetingState.DRAFT or _ballots([meeting.id]):
+        raise StateBlocked(
+            [
+                "这次会议已经开启过投票，会议和测评票不能删除。"
+                "不再需要它时，请在关闭投票箱后点「归档」：数据完整保留。"
+            ]
+        )
+    record_event(user, None, "meeting.delete", f"{meeting.unit.name}：{meeting.title}（草稿）")
+    _delete_draft(meeting)
+
+
+@writes
+def archive_meeting(user: User, meeting: Meeting, *, archived: bool = True) -> None:
+    """Take a closed or certified meeting off the unit's list (or put it back), ballots kept."""
+    if archived and meeting.state not in ARCHIVE_STATES:
+        raise StateBlocked(["只有关闭投票箱之后的会议可以归档；草稿会议不需要时可以直接删除。"])
+    meeting.is_archived = archived
+    record_event(user, meeting, "meeting.archive" if archived else "meeting.restore", "")
