@@ -64,7 +64,8 @@ def demo_command(password: str | None, if_empty: bool) -> None:
     if not current_app.config["PUBLIC_BASE_URL"]:
         click.echo(
             "提示：未设置 PUBLIC_BASE_URL，上面的地址只在本机可用；会场手机需要 "
-            "PUBLIC_BASE_URL=http://<本机局域网地址>:5000 (see README, Configuration).",
+            "PUBLIC_BASE_URL=http://<本机局域网地址>:5000；设置方法见说明文档《配置》"
+            "（docs/configuration.md）「测评码里的地址（PUBLIC_BASE_URL）」一节。",
             err=True,
         )
 

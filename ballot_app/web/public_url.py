@@ -12,7 +12,8 @@ from ..services.errors import StateBlocked
 LOOPBACK_REFUSED = (
     "测评码里的地址是「{url}」，这是本机地址，会场的手机打不开。"
     "请把 PUBLIC_BASE_URL 设为手机能访问的地址（例如 https://测评.某区.gov.cn 或本机的局域网地址"
-    " http://192.168.1.20:5000），重新启动后再打印。设置方法见 README 的「配置」一节。"
+    " http://192.168.1.20:5000），重新启动后再打印。设置方法见说明文档《配置》（docs/configuration.md）"
+    "「测评码里的地址（PUBLIC_BASE_URL）」一节。"
 )
 
 
