@@ -46,6 +46,12 @@ class RowCounts:
         """Shares of the choices plus abstentions, adding up to exactly 100.00%."""
         return shares({k: self[k] for k in (*self.choices, ABSTAIN)})
 
+    def shares_as_dict(self) -> dict[str, str] | None:
+        """The shares in the SPEC schema: two-decimal strings ("25.00"), exact as printed;
+        None when no row holds a choice or an abstention."""
+        found = self.shares()
+        return None if found is None else {k: str(v) for k, v in found.items()}
+
 
 @dataclass(frozen=True)
 class Form5Rates:
@@ -95,6 +101,11 @@ class Form6Tally:
     void: int
     items: Mapping[str, RowCounts]
     comments: int
+
+    @property
+    def is_few(self) -> bool:
+        """Too few ballots for a printed cell to stay secret."""
+        return 0 < self.ballots < FEW_BALLOTS
 
 
 @dataclass(frozen=True)
@@ -163,23 +174,30 @@ def tally(counted: CountedMarks) -> Tally:
 
 
 def part_as_dict(part: Form5Part) -> dict[str, object]:
-    """One form 5 part in the SPEC schema."""
+    """One form 5 part in the SPEC schema, each evaluee's shares beside its counts."""
     return {
         "ballots": part.ballots,
         "void": part.void,
         "evaluees": [
-            {"name": r.evaluee.name, "post": r.evaluee.post, "counts": r.row.as_dict()}
+            {
+                "name": r.evaluee.name,
+                "post": r.evaluee.post,
+                "counts": r.row.as_dict(),
+                "shares": r.row.shares_as_dict(),
+            }
             for r in part.evaluees
         ],
     }
 
 
 def form6_as_dict(form6: Form6Tally) -> dict[str, object]:
-    """Form 6 in the SPEC schema."""
+    """Form 6 in the SPEC schema; "shares" per item sits beside "items", whose entries stay
+    counts only."""
     return {
         "ballots": form6.ballots,
         "void": form6.void,
         "items": {k: row.as_dict() for k, row in form6.items.items()},
+        "shares": {k: row.shares_as_dict() for k, row in form6.items.items()},
         "comments": form6.comments,
     }
 
@@ -190,7 +208,8 @@ def _counts(choices: tuple[str, ...], data: Mapping[str, Any]) -> RowCounts:
 
 def part_from_dict(data: Mapping[str, Any]) -> Form5Part:
     """A form 5 part as `part_as_dict` stored it. The stored schema has no evaluee ids, so
-    each evaluee gets its place in the printed order (1, 2, …) as id."""
+    each evaluee gets its place in the printed order (1, 2, …) as id. Stored shares (absent
+    from results certified before they existed) are not read: they follow from the counts."""
     return Form5Part(
         ballots=int(data["ballots"]),
         void=int(data["void"]),

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Integer, case, func, select
 
 from ..domain.ballot_spec import EvalueeLine
-from ..domain.choices import Category, Form6Item
+from ..domain.choices import Category, Form6Item, Source
 from ..domain.slip7 import Slip7, SlipFacts, compute_slip7
 from ..domain.tally import (
     CountedMarks,
@@ -195,6 +195,18 @@ def certified_results(meeting: Meeting, stored: Mapping[str, Any]) -> MeetingRes
     slip7 = Slip7.from_dict(stored["slip7"])
     figures = tally_from_dict(stored["form5"], stored["form6"])
     return MeetingResults(meeting, tokens, figures, slip7, slip7.returned, certified=stored)
+
+
+def paper_ballots(meeting_id: int) -> int:
+    """Paper ballots in the box (voided ones included: they count as returned). Certifying
+    deletes the entry stacks and the stored figures do not keep this number, so it is read
+    from the ballots themselves."""
+    query = (
+        select(func.count())
+        .select_from(Ballot)
+        .where(Ballot.meeting_id == meeting_id, Ballot.source == Source.PAPER)
+    )
+    return db.session.scalar(query) or 0
 
 
 def comments(meeting: Meeting) -> list[str]:

@@ -9,9 +9,10 @@ from werkzeug.wrappers import Response
 
 from ..domain.choices import Category
 from ..domain.marks import Packet, read_packet
+from ..domain.meeting_state import MeetingState
 from ..domain.paper import PASS_LABELS, PaperPhase, blank_marks, compare_passes, short_marks
 from ..models import Meeting, PaperSheet, PaperStack
-from ..services import paper
+from ..services import paper, results
 from ..services.errors import InvalidInput
 from .forms import ActionForm, StackForm, VoidSheetForm, WithdrawForm, show_errors
 from .guards import EVERYONE, role_required, with_meeting
@@ -39,6 +40,10 @@ def _index(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, i
             sheets=sheets,
             in_box=sum(1 for _, s, _ in sheets if not s.is_withdrawn),
             voided=sum(1 for _, s, _ in sheets if s.voided_reason and not s.is_withdrawn),
+            # Certifying deletes the stacks: the count of a certified meeting comes from its box.
+            certified_count=results.paper_ballots(meeting.id)
+            if meeting.state == MeetingState.CERTIFIED
+            else None,
             writable=meeting.state in paper.ENTRY_STATES,
             stack_form=forms.get("stack_form") or StackForm(),
             withdraw_form=forms.get("withdraw_form") or WithdrawForm(),

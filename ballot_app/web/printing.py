@@ -1,4 +1,5 @@
-"""Printable pages: the A4 slip sheet, slip 7, the form 5 result table, the test QR."""
+"""Printable pages: the A4 slip sheet, slip 7, the form 5 and form 6 result tables, the test QR,
+the blank paper ballots."""
 
 from __future__ import annotations
 
@@ -66,6 +67,14 @@ def form5(meeting: Meeting) -> str:
     return render_template(
         "print/form5.html", meeting=meeting, r=_closed_results(meeting), user=current_user
     )
+
+
+@bp.get("/<int:meeting_id>/form6")
+@role_required(*EVERYONE)
+@with_meeting(MeetingState.CLOSED, MeetingState.CERTIFIED)
+def form6(meeting: Meeting) -> str:
+    """Form 6's result per item (duty, activity), with the 计票人 and 监票人 once certified."""
+    return render_template("print/form6.html", meeting=meeting, r=_closed_results(meeting))
 
 
 MAX_PAPER_COPIES = 300

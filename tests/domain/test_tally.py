@@ -2,11 +2,15 @@
 
 from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ballot_app.domain.ballot_spec import EvalueeLine
-from ballot_app.domain.choices import Category
+from ballot_app.domain.choices import FORM5_CODES, FORM6_CODES, Category
 from ballot_app.domain.tally import (
     CountedMarks,
     FormBallots,
+    RowCounts,
     form5_rates,
     form6_as_dict,
     part_as_dict,
@@ -113,3 +117,76 @@ def test_a_stored_tally_reads_back_with_the_same_counts_rates_and_order():
     assert (b.evaluee.name, b.evaluee.post) == ("甲一", "书记")
     assert b.rates == t.form5["B"].evaluees[0].rates
     assert back.form5["A"].is_few == t.form5["A"].is_few
+
+
+ROW_COUNTS = st.fixed_dictionaries(
+    {k: st.integers(0, 10_000) for k in (*FORM5_CODES, "abstain", "invalid")}
+)
+
+
+@given(counts=ROW_COUNTS)
+def test_shares_over_any_counts_add_up_to_exactly_100_and_stay_within_a_hundredth(counts):
+    row = RowCounts(FORM5_CODES, counts)
+    shares = row.shares()
+    whole = row.valid + counts["abstain"]  # 多选无效 rows have no share
+    if whole == 0:
+        assert shares is None and row.shares_as_dict() is None
+        return
+    assert shares is not None
+    assert set(shares) == {*FORM5_CODES, "abstain"}
+    assert sum(shares.values()) == Decimal("100.00")
+    for key, share in shares.items():
+        assert share == share.quantize(Decimal("0.01"))
+        exact = Decimal(counts[key]) * 100 / Decimal(whole)
+        assert abs(share - exact) < Decimal("0.01")
+    as_json = row.shares_as_dict()
+    assert as_json is not None
+    assert {k: Decimal(v) for k, v in as_json.items()} == shares
+    assert all(len(v.rsplit(".", 1)[1]) == 2 for v in as_json.values())
+
+
+def test_the_schema_carries_shares_as_two_decimal_strings_or_null():
+    t = tally(counted())
+    a = part_as_dict(t.form5["A"])["evaluees"][0]  # 2 excellent, 1 abstain
+    assert a["shares"] == {
+        "excellent": "66.67",
+        "competent": "0.00",
+        "basically_competent": "0.00",
+        "incompetent": "0.00",
+        "abstain": "33.33",
+    }
+    b = part_as_dict(t.form5["B"])["evaluees"][0]  # 3 competent, 2 incompetent, 1 invalid
+    assert (b["shares"]["competent"], b["shares"]["incompetent"]) == ("60.00", "40.00")
+    form6 = form6_as_dict(t.form6)
+    assert form6["shares"]["duty"] == {  # 2 good, 1 poor, 1 invalid
+        "good": "66.67",
+        "fairly_good": "0.00",
+        "average": "0.00",
+        "poor": "33.33",
+        "abstain": "0.00",
+    }
+    assert form6["shares"]["activity"]["abstain"] == "100.00"
+    assert set(form6["items"]["duty"]) == {*FORM6_CODES, "abstain", "invalid"}  # counts only
+    empty = tally(CountedMarks(E, {}, FormBallots(), {}))
+    assert part_as_dict(empty.form5["A"])["evaluees"][0]["shares"] is None
+    assert form6_as_dict(empty.form6)["shares"] == {"duty": None, "activity": None}
+
+
+def test_a_result_stored_before_shares_existed_reads_back_with_shares_from_its_counts():
+    t = tally(counted())
+    form5 = {k: part_as_dict(part) for k, part in t.form5.items()}
+    form6 = form6_as_dict(t.form6)
+    for part in form5.values():
+        for line in part["evaluees"]:
+            del line["shares"]
+    del form6["shares"]
+    back = tally_from_dict(form5, form6)
+    assert part_as_dict(back.form5["A"]) == part_as_dict(t.form5["A"])
+    assert form6_as_dict(back.form6) == form6_as_dict(t.form6)
+
+
+def test_form6_with_fewer_than_three_ballots_says_so():
+    few = tally(CountedMarks(E, {}, FormBallots(2, 0), {}))
+    assert few.form6.is_few
+    assert not tally(CountedMarks(E, {}, FormBallots(3, 0), {})).form6.is_few
+    assert not tally(CountedMarks(E, {}, FormBallots(), {})).form6.is_few

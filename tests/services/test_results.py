@@ -3,15 +3,16 @@
 import json
 import random
 from collections import Counter
+from decimal import Decimal
 
 from sqlalchemy import select, update
 
-from ballot_app.domain.choices import FORM5_CODES, FORM6_CODES
-from ballot_app.domain.marks import count_empty
+from ballot_app.domain.choices import FORM5_CODES, FORM6_CODES, Category
+from ballot_app.domain.marks import count_empty, read_packet
 from ballot_app.domain.meeting_state import Transition
 from ballot_app.extensions import db
 from ballot_app.models import Ballot, Form5Mark, Form6Mark, Meeting, User
-from ballot_app.services import live, meetings, results, slips, voting
+from ballot_app.services import live, meetings, paper, results, slips, voting
 
 from .. import factories
 
@@ -182,3 +183,55 @@ def test_figures_certified_before_the_abstain_line_read_with_zero_abstentions(ap
     figures = results.meeting_results(m)
     assert figures.slip7.abstain == 0 and figures.as_dict()["slip7"]["abstain"] == 0
     assert figures.as_dict()["slip7"]["valid"] == stored["slip7"]["valid"] == 1
+
+
+def _enter_paper(app, m, owner, sheets: int) -> None:  # type: ignore[no-untyped-def]
+    """One counted stack of table B paper ballots, every row ticked 称职 / 好."""
+    teller = factories.teller(m, name="paper")
+    stack = paper.open_stack(teller, m, Category.B)
+    spec = paper.entry_spec(m, Category.B)
+    marks = {row.field: [row.codes[1 if row.form == 5 else 0]] for row in spec.rows}
+    for _ in range(sheets):
+        packet = read_packet(spec, lambda k: marks.get(k, []), paper=True)
+        paper.enter_sheet(teller, m, stack, packet)
+    assert paper.finish_pass(teller, m, stack) == []
+
+
+def test_paper_ballots_are_counted_from_the_box_before_and_after_certifying(app):
+    m = factories.meeting(app, a=1, b=3, members=2)
+    m.paper_issued, m.paper_double_entry = 3, False
+    db.session.commit()
+    owner = db.session.get(User, m.created_by_id)
+    factories.cast(app, m, factories.slip_values(app, m)[0])  # a phone ballot is not paper
+    assert results.paper_ballots(m.id) == 0
+    _enter_paper(app, m, owner, 2)
+    other = factories.meeting(app, unit_name="别的镇")  # another meeting's ballots do not count
+    factories.cast(app, other, factories.slip_values(app, other)[0])
+    assert results.paper_ballots(m.id) == 2
+    _close_and_certify(app, m)
+    assert not paper.stacks(m)  # the entry stacks are gone
+    assert results.paper_ballots(m.id) == 2
+    assert results.meeting_results(m).returned == 3
+
+
+def test_the_tally_json_carries_shares_adding_up_to_100(app, runner):
+    m = factories.meeting(app, a=1, b=6, members=2)
+    picks = ("excellent", "excellent", "competent", None, "incompetent", "basically_competent")
+    for value, form5 in zip(factories.slip_values(app, m, "B"), picks, strict=True):
+        factories.cast(app, m, value, form5=form5, duty="good" if form5 else None)
+    _close_and_certify(app, m)
+    data = json.loads(runner.invoke(args=["tally", str(m.id)]).output)
+    for line in data["form5"]["combined"]["evaluees"]:
+        # 2/6 and four times 1/6: the three hundredths left over go to the largest
+        # remainders (1/6's), the earlier codes first
+        assert line["shares"] == {
+            "excellent": "33.33",
+            "competent": "16.67",
+            "basically_competent": "16.67",
+            "incompetent": "16.67",
+            "abstain": "16.66",
+        }
+        assert sum(Decimal(v) for v in line["shares"].values()) == Decimal("100.00")
+    duty = data["form6"]["shares"]["duty"]
+    assert (duty["good"], duty["abstain"]) == ("83.33", "16.67")
+    assert data == json.loads(db.session.get(Meeting, m.id).certified_result)

@@ -7,7 +7,7 @@ from ballot_app.domain.meeting_state import MeetingState, Transition
 from ballot_app.domain.roles import Role
 from ballot_app.extensions import db
 from ballot_app.models import User
-from ballot_app.services import meetings
+from ballot_app.services import meetings, results
 
 from .. import factories
 
@@ -113,3 +113,18 @@ def test_live_page_draws_bars_and_the_projector_shows_turnout_only_until_close(
     meetings.transition(db.session.get(User, m.created_by_id), m, Transition.CLOSE)
     closed = client.get(f"/meetings/{m.id}/live?projector=1").get_data(as_text=True)
     assert "最终结果（5 票）" in closed and "A、B 合计（5 票）" in closed
+
+
+def test_the_live_count_keeps_working_with_shares_in_the_parts_it_copies(app, client, actions):
+    m = factories.meeting(app, a=5, b=2, members=2)
+    actions.login_as(factories.teller(m))
+    _cast(app, m, "A", 5)
+    shown = client.get(f"/meetings/{m.id}/live.json").json
+    table_a = shown["form5"]["A"]["evaluees"][0]
+    assert table_a["counts"]["excellent"] == 5 and table_a["shares"]["excellent"] == "100.00"
+    assert "表A（班子成员）：以下是收回 5 票时的结果" in _board(client, m)
+    meetings.transition(db.session.get(User, m.created_by_id), m, Transition.CLOSE)
+    closed = client.get(f"/meetings/{m.id}/live.json").json
+    assert closed["form5"] == results.meeting_results(m).as_dict()["form5"]
+    assert closed["form6"]["shares"]["duty"]["good"] == "100.00"
+    assert closed["form5"]["combined"]["evaluees"][1]["shares"]["excellent"] == "100.00"

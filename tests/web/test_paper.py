@@ -280,3 +280,21 @@ def test_blank_paper_forms_print_as_annexes_5_and_6_with_the_meeting_filled_in(
     assert "评议意见或工作建议：" in form6
     only6 = factories.meeting(app, form5=False, unit_name="乙镇", owner=owner)
     assert client.get(f"/print/{only6.id}/paper/A").status_code == 404
+
+
+def test_after_certifying_the_paper_page_gives_the_paper_ballots_counted(app, client, actions):
+    m, owner = _setup(app)
+    factories.cast(app, m, factories.slip_values(app, m, "B")[0])  # a phone ballot
+    actions.login_as(factories.teller(m))
+    number = _new_stack(client, m)
+    for f5, duty, activity, comment in SHEETS:
+        client.post(f"/meetings/{m.id}/paper/{number}", data=_sheet(m, f5, duty, activity, comment))
+    client.post(f"/meetings/{m.id}/paper/{number}/finish")
+    assert "<dt>已计入</dt><dd>3 张</dd>" in client.get(f"/meetings/{m.id}/paper").get_data(
+        as_text=True
+    )
+    meetings.transition(owner, m, Transition.CLOSE)
+    meetings.certify(owner, m, "计票甲", "监票乙", factories.keys(app))
+    page = client.get(f"/meetings/{m.id}/paper").get_data(as_text=True)
+    assert "结果已确认：纸质票共计入 3 张（录入记录已按规定删除）" in page
+    assert "已计入 0 张" not in page and "<dd>0 张</dd>" not in page
