@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from .choices import FORM5_CODES
+from .tally import RowCounts
+
 #: A step below 3 would let two watchers who know each other's vote work out a third's.
 MIN_STEP = 3
 DEFAULT_STEP = 5
@@ -100,6 +103,9 @@ def combine_form5(parts: Iterable[Mapping[str, Any]]) -> dict[str, Any] | None:
     for part in shown:
         for line, e in zip(evaluees, part["evaluees"], strict=False):
             line["counts"] = _add_counts(line["counts"], e["counts"])
+    for line in evaluees:
+        counts = line["counts"] or {}
+        line["shares"] = RowCounts(FORM5_CODES, counts).shares_as_dict() if counts else None
     return {
         "ballots": sum(p["ballots"] for p in shown),
         "void": sum(p["void"] for p in shown),

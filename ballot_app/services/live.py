@@ -164,13 +164,16 @@ def _shown(meeting: Meeting, tokens: results.TokenStats, shown: dict[str, Any]) 
 
 
 def _hidden_form5(names: list[tuple[str, str]]) -> dict[str, Any]:
-    evaluees = [{"name": name, "post": post, "counts": None} for name, post in names]
+    evaluees = [
+        {"name": name, "post": post, "counts": None, "shares": None} for name, post in names
+    ]
     return {"ballots": None, "void": None, "evaluees": evaluees}
 
 
 def _hidden_form6() -> dict[str, Any]:
     items = dict.fromkeys((i.value for i in Form6Item), None)
-    return {"ballots": None, "void": None, "items": items, "comments": None}
+    shares = dict.fromkeys((i.value for i in Form6Item), None)
+    return {"ballots": None, "void": None, "items": items, "shares": shares, "comments": None}
 
 
 def _slip7(

@@ -1,6 +1,8 @@
 """The live count's k-step, kept per table (SPEC "Secrecy"), over random halls: ballots of
 table A and B arriving in any order, watchers looking at any moment."""
 
+from decimal import Decimal
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,6 +113,8 @@ def test_combined_is_the_sum_of_the_table_views_shown(hall, k):
             for choice in (*CHOICES, "invalid"):
                 expected = sum(t["evaluees"][i]["counts"][choice] for t in tables)
                 assert line["counts"][choice] == expected
+            if line["shares"] is not None:  # the combined shares add up like every table's
+                assert sum(Decimal(v) for v in line["shares"].values()) == Decimal("100.00")
 
 
 @settings(max_examples=200, deadline=None)

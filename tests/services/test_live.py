@@ -43,6 +43,7 @@ def test_one_ballot_in_the_box_shows_no_choice_at_all(app):
         "ballots": None,
         "void": None,
         "items": {"duty": None, "activity": None},
+        "shares": {"duty": None, "activity": None},
         "comments": None,
     }
     slip7 = view["slip7"]
