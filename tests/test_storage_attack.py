@@ -96,7 +96,7 @@ def test_rows_deleted_at_certification_leave_nothing_readable_in_the_file(app, c
     client.post(f"/meetings/{m.id}/paper/stacks", data={"category": "B"})
     sheet = {f"f5_{e}": "competent" for e in factories.evaluee_ids(m)}
     client.post(f"/meetings/{m.id}/paper/1", data={**sheet, "f6_duty": "good"})
-    client.post(f"/meetings/{m.id}/paper/1/finish")
+    client.post(f"/meetings/{m.id}/paper/1/finish", data={"confirmed": "y"})
     meetings.transition(owner, m, Transition.CLOSE)
     db.session.commit()
     # The entered sheet (it names the ballot it made) is in the file until certification.

@@ -14,6 +14,7 @@ from ..domain.paper import PASS_LABELS, PaperPhase, blank_marks, compare_passes,
 from ..models import Meeting, PaperSheet, PaperStack
 from ..services import paper, results
 from ..services.errors import InvalidInput
+from .confirm import Confirmation, confirmation_page, is_confirmed
 from .forms import ActionForm, StackForm, VoidSheetForm, WithdrawForm, show_errors
 from .guards import EVERYONE, role_required, with_meeting
 
@@ -166,6 +167,8 @@ def undo(meeting: Meeting, number: int) -> Page:
 def finish(meeting: Meeting, number: int) -> Page:
     found = paper.get_stack(meeting, number)
     if ActionForm().validate_on_submit():
+        if not is_confirmed():
+            return confirmation_page(_finish_step(meeting, found))
         try:
             differences = paper.finish_pass(current_user, meeting, found)
         except InvalidInput as e:
@@ -185,12 +188,47 @@ def finish(meeting: Meeting, number: int) -> Page:
     return redirect(url_for("paper.stack", meeting_id=meeting.id, number=number))
 
 
+def _finish_step(meeting: Meeting, stack: PaperStack) -> Confirmation:
+    """What finishing this pass will do, for the confirmation page."""
+    pass_no = stack.current_pass
+    sheets = len(stack.pass_sheets(pass_no))
+    facts = [
+        f"第 {stack.number} 叠，表{stack.category.value}，{PASS_LABELS[pass_no]}共录入 {sheets} 张。",
+        "请数一下这一叠纸质票的张数，和上面的张数一致再确认。",
+    ]
+    if pass_no == 1 and meeting.paper_double_entry:
+        title, button = f"第 {stack.number} 叠第一遍录完？", "确认录完，交第二人核录"
+        consequence = "确认后第一遍不能再加张或删张，只能改录；第二遍由另一位计票人录入。"
+    else:
+        title, button = f"把第 {stack.number} 叠计入结果？", "确认计入"
+        consequence = "计入后这一叠不能整叠删除；录错的票只能逐张撤回，并写明原因（记入操作日志）。"
+    back = url_for("paper.stack", meeting_id=meeting.id, number=stack.number)
+    action = url_for("paper.finish", meeting_id=meeting.id, number=stack.number)
+    return Confirmation(title, facts, consequence, action, button, back)
+
+
 @bp.post("/<int:number>/discard")
 @role_required(*EVERYONE)
 @with_meeting()
 def discard(meeting: Meeting, number: int) -> Page:
+    found = paper.get_stack(meeting, number)
     if ActionForm().validate_on_submit():
-        paper.discard_stack(current_user, meeting, paper.get_stack(meeting, number))
+        if not is_confirmed():
+            back = url_for("paper.stack", meeting_id=meeting.id, number=number)
+            return confirmation_page(
+                Confirmation(
+                    f"删除第 {number} 叠？",
+                    [
+                        f"第 {number} 叠，表{found.category.value}，已录入 {len(found.sheets)} 张（还没有计入结果）。"
+                    ],
+                    "删除后这一叠录入的内容全部丢弃，不能恢复；纸质票本身不受影响，可以重新开一叠再录。",
+                    url_for("paper.discard", meeting_id=meeting.id, number=number),
+                    "确认删除这一叠",
+                    back,
+                    warning=True,
+                )
+            )
+        paper.discard_stack(current_user, meeting, found)
         flash(f"第 {number} 叠已删除（它没有计入结果）。", "success")
     return redirect(url_for("paper.index", meeting_id=meeting.id))
 

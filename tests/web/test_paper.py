@@ -11,6 +11,9 @@ from ballot_app.services import meetings, results
 
 from .. import factories
 
+#: The confirmation page's button: finishing a stack is asked first.
+CONFIRMED = {"confirmed": "y"}
+
 
 def _setup(app, *, double=False, state=MeetingState.OPEN):  # type: ignore[no-untyped-def]
     m = factories.meeting(app, a=2, b=4, members=3, state=state)
@@ -57,7 +60,7 @@ def test_paper_rows_with_over_marked_and_empty_flow_into_slip_7_and_form_5(app, 
     assert "优×— / 好×" in page and "称称称 / ×好" in page and "已录 3 张" in page
     # Nothing counts before the teller says the stack is done.
     assert results.meeting_results(m).returned == 1
-    assert client.post(f"/meetings/{m.id}/paper/{number}/finish").status_code == 302
+    assert client.post(f"/meetings/{m.id}/paper/{number}/finish", data=CONFIRMED).status_code == 302
     meetings.transition(owner, m, Transition.CLOSE)
 
     figures = results.meeting_results(db.session.get(Meeting, m.id)).as_dict()
@@ -95,7 +98,7 @@ def test_a_second_teller_must_agree_before_a_stack_counts(app, client, actions):
     number = _new_stack(client, m)
     for data in sheets:
         client.post(f"/meetings/{m.id}/paper/{number}", data=data)
-    client.post(f"/meetings/{m.id}/paper/{number}/finish")
+    client.post(f"/meetings/{m.id}/paper/{number}/finish", data=CONFIRMED)
     assert results.meeting_results(m).returned == 0  # waiting for the check
     waiting = client.get(f"/meetings/{m.id}/paper/{number}").get_data(as_text=True)
     assert "第一遍是您录的" in waiting and "<h2>录入第 1 张</h2>" not in waiting
@@ -106,14 +109,14 @@ def test_a_second_teller_must_agree_before_a_stack_counts(app, client, actions):
     misread = dict(sheets[1], f6_duty="good")  # the second teller reads sheet 2 differently
     client.post(f"/meetings/{m.id}/paper/{number}", data=sheets[0])
     client.post(f"/meetings/{m.id}/paper/{number}", data=misread)
-    client.post(f"/meetings/{m.id}/paper/{number}/finish")
+    client.post(f"/meetings/{m.id}/paper/{number}/finish", data=CONFIRMED)
     page = client.get(f"/meetings/{m.id}/paper/{number}").get_data(as_text=True)
     assert "两遍有 1 处不一致" in page and "第 2 张" in page and "第二遍是「好」" in page
     assert results.meeting_results(m).returned == 0  # disagreement: nothing counts
     # The paper shows two ticks on duty: the second teller corrects their sheet 2.
     fixed = client.post(f"/meetings/{m.id}/paper/{number}?sheet=2&pass=2", data=sheets[1])
     assert fixed.status_code == 302
-    client.post(f"/meetings/{m.id}/paper/{number}/finish")
+    client.post(f"/meetings/{m.id}/paper/{number}/finish", data=CONFIRMED)
     assert results.meeting_results(m).returned == 2
     stack = db.session.scalars(select(PaperStack)).one()
     assert stack.phase.value == "counted" and len(stack.sheets) == 2  # second pass dropped
@@ -125,7 +128,7 @@ def test_a_counted_sheet_is_withdrawn_with_a_reason_until_certification(app, cli
     number = _new_stack(client, m)
     for f5, duty, activity, comment in SHEETS[:2]:
         client.post(f"/meetings/{m.id}/paper/{number}", data=_sheet(m, f5, duty, activity, comment))
-    client.post(f"/meetings/{m.id}/paper/{number}/finish")
+    client.post(f"/meetings/{m.id}/paper/{number}/finish", data=CONFIRMED)
     assert results.meeting_results(m).returned == 2
     no_reason = client.post(
         f"/meetings/{m.id}/paper/withdraw", data={"stack": number, "sheet": 1, "reason": ""}
@@ -160,7 +163,7 @@ def _counted_stack(client, m, sheets):  # type: ignore[no-untyped-def]
     number = _new_stack(client, m)
     for f5, duty, activity, comment in sheets:
         client.post(f"/meetings/{m.id}/paper/{number}", data=_sheet(m, f5, duty, activity, comment))
-    assert client.post(f"/meetings/{m.id}/paper/{number}/finish").status_code == 302
+    assert client.post(f"/meetings/{m.id}/paper/{number}/finish", data=CONFIRMED).status_code == 302
     return number
 
 
@@ -231,7 +234,7 @@ def test_certifying_waits_for_every_paper_stack(app, client, actions):
     actions.login_as(factories.teller(m))
     number = _new_stack(client, m)  # paper is often counted after the box closed
     client.post(f"/meetings/{m.id}/paper/{number}", data=_sheet(m, *SHEETS[1]))
-    client.post(f"/meetings/{m.id}/paper/{number}/finish")
+    client.post(f"/meetings/{m.id}/paper/{number}/finish", data=CONFIRMED)
     actions.login_as(owner)
     page = client.post(
         f"/meetings/{m.id}/certify", data={"counter_name": "甲", "scrutineer_name": "乙"}
@@ -289,7 +292,7 @@ def test_after_certifying_the_paper_page_gives_the_paper_ballots_counted(app, cl
     number = _new_stack(client, m)
     for f5, duty, activity, comment in SHEETS:
         client.post(f"/meetings/{m.id}/paper/{number}", data=_sheet(m, f5, duty, activity, comment))
-    client.post(f"/meetings/{m.id}/paper/{number}/finish")
+    client.post(f"/meetings/{m.id}/paper/{number}/finish", data=CONFIRMED)
     assert "<dt>已计入</dt><dd>3 张</dd>" in client.get(f"/meetings/{m.id}/paper").get_data(
         as_text=True
     )
@@ -298,3 +301,22 @@ def test_after_certifying_the_paper_page_gives_the_paper_ballots_counted(app, cl
     page = client.get(f"/meetings/{m.id}/paper").get_data(as_text=True)
     assert "结果已确认：纸质票共计入 3 张（录入记录已按规定删除）" in page
     assert "已计入 0 张" not in page and "<dd>0 张</dd>" not in page
+
+
+def test_finishing_or_discarding_a_stack_asks_first_and_does_nothing_until_confirmed(
+    app, client, actions
+):
+    m = factories.meeting(app, a=0, b=2, members=1)
+    actions.login_as(db.session.get(User, m.created_by_id))
+    client.post(f"/meetings/{m.id}/paper/stacks", data={"category": "B"})
+    sheet = {f"f5_{e}": "competent" for e in factories.evaluee_ids(m)}
+    client.post(f"/meetings/{m.id}/paper/1", data={**sheet, "f6_duty": "good"})
+    asked = client.post(f"/meetings/{m.id}/paper/1/finish")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "把第 1 叠计入结果？" in page
+    assert "第一遍共录入 1 张" in page and 'name="confirmed" value="y"' in page
+    assert db.session.query(Ballot).count() == 0  # nothing counted yet
+    asked = client.post(f"/meetings/{m.id}/paper/1/discard").get_data(as_text=True)
+    assert "删除第 1 叠？" in asked and db.session.get(PaperStack, 1) is not None
+    client.post(f"/meetings/{m.id}/paper/1/finish", data=CONFIRMED)
+    assert db.session.query(Ballot).count() == 1
