@@ -112,6 +112,13 @@ def _remembered(value: str) -> str | None:
     return None
 
 
+def _last_receipt() -> str | None:
+    """The receipt URL of the latest ballot this browser cast (back from the receipt lands
+    on /v: the page says the ballot is in, and links to its receipt)."""
+    found = _receipts()
+    return found[-1][1] if found else None
+
+
 # --- pages ---------------------------------------------------------------------------------
 
 
@@ -120,7 +127,7 @@ def entry() -> Response | tuple[str, int]:
     """Type the slip's manual code (for phones that cannot scan)."""
     meeting_id = request.values.get("m", type=int)
     if request.method == "GET":
-        return _page("entry.html", meeting_id=meeting_id, code="")
+        return _page("entry.html", meeting_id=meeting_id, code="", done=_last_receipt())
     typed = request.form.get("code", "")
     try:
         _count_try()
@@ -193,7 +200,10 @@ def edit() -> Page:
     slip = _open_posted()
     if not isinstance(slip, voting.OpenSlip):
         return slip
-    return _page("ballot.html", slip=slip, packet=_read(slip), errors={})
+    row = request.form.get("row")  # the review's 「修改」 of one row: the page lands on it
+    rows = {r.field for r in slip.spec.rows} | ({"comment"} if slip.spec.form6 else set())
+    focus = row if row in rows else None
+    return _page("ballot.html", slip=slip, packet=_read(slip), errors={}, focus=focus)
 
 
 @bp.post("/review")
@@ -201,10 +211,15 @@ def review() -> Page:
     """Every answer on one page before the final submit (SPEC rule 5).
 
     Checks the slip's signature only: the token was checked when the ballot opened and is
-    checked again by the cast, so a slip used meanwhile is told so at the submit."""
+    checked again by the cast, so a slip used meanwhile is told so at the submit. A review
+    posted again by a browser that cast this slip (back from the receipt, then resend) shows
+    that receipt."""
     slip = _open_posted(check_token=False)
     if not isinstance(slip, voting.OpenSlip):
         return slip
+    remembered = _remembered(slip.value) if request.cookies.get(RECEIPT_COOKIE) else None
+    if remembered:
+        return redirect(remembered, 303)
     packet = _read(slip)
     if packet.errors:
         return _page("ballot.html", 400, slip=slip, packet=packet, errors=packet.errors)

@@ -1,6 +1,8 @@
 /* The voter's pages with JavaScript on: token out of the address bar, progress, choices kept
-   in this phone per slip (localStorage, 12 hours) through reloads and back/forward, a submit
-   that survives a dropped connection, and no double post. Everything works without it. */
+   in this phone per slip (localStorage, 12 hours) through reloads and back/forward, a review's
+   「修改」 landing on its row, a comment counter, a submit that survives a dropped connection,
+   no double post, and back from the receipt showing the receipt again. Everything works
+   without it. */
 (function () {
   "use strict";
   var KEEP_MS = 12 * 3600 * 1000;
@@ -22,10 +24,19 @@
   var entry = document.getElementById("entry");
   var form = ballot || review;
 
-  // The slip's value leaves the address bar (and so history and screenshots).
-  if (form && /^\/v\/[^/]+$/.test(location.pathname) && !/^\/v\/(receipt|check)\//.test(location.pathname)) {
-    history.replaceState(null, "", "/v");
+  // A slip this phone has cast (its receipt was shown here): its ballot or review, back from
+  // the browser's memory or posted again, gives way to the receipt.
+  function castHere() {
+    var done = get("ballot.done");
+    return done && form && done.s && done.s === form.elements.slip.value.slice(-16) ? done.url : null;
   }
+  if (castHere()) { location.replace(castHere()); return; }
+  window.addEventListener("pageshow", function (ev) { if (ev.persisted && castHere()) location.replace(castHere()); });
+
+  // The slip's value leaves the address bar (and so history and screenshots), and every page
+  // of the ballot (a post's answer included) becomes a plain /v in history: back from the
+  // receipt asks for /v, never for a post to be sent again.
+  if (form) history.replaceState(null, "", "/v");
 
   if (form) {
     put("ballot.slip", form.elements.slip.value);
@@ -53,6 +64,41 @@
     put(draftKey(), names);
     var filled = document.getElementById("filled");
     if (filled) filled.textContent = Object.keys(names).filter(function (n) { return n !== "comment"; }).length;
+    tally();
+  }
+
+  // Form 6's comment: 「已输入 n / 500 字」 as one types; a screen reader hears it once typing
+  // pauses, not at every key. Counts characters as the server does (one per emoji).
+  var comment = ballot && ballot.elements.comment;
+  var shown = document.getElementById("comment-count");
+  var told = document.getElementById("comment-count-live");
+  var max = comment && comment.maxLength > 0 ? comment.maxLength : 500;
+  var pause = null;
+  function tallyText() {
+    var v = comment.value.replace(/\r\n/g, "\n");
+    var n = v.length - (v.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g) || []).length;
+    return n > max ? "已输入 " + n + " / " + max + " 字，超出 " + (n - max) + " 字，请删减" : "已输入 " + n + " / " + max + " 字";
+  }
+  function tally() {
+    if (!comment || !shown) return;
+    shown.hidden = false;
+    shown.textContent = tallyText();
+  }
+  if (comment && told) {
+    comment.addEventListener("input", function () {
+      clearTimeout(pause);
+      pause = setTimeout(function () { told.textContent = tallyText(); }, 1200);
+    });
+  }
+
+  // Back from the review's 「修改」 of one row: that row, in view, its choice focused.
+  function land() {
+    var name = ballot.getAttribute("data-focus");
+    var row = name && document.getElementById(name === "comment" ? "comment-field" : name);
+    if (!row) return;
+    var input = name === "comment" ? ballot.elements.comment : row.querySelector("input:checked") || row.querySelector("input");
+    if (input) { try { input.focus({ preventScroll: true }); } catch (e) { input.focus(); } }
+    row.scrollIntoView(true);
   }
 
   if (ballot) {
@@ -60,6 +106,7 @@
     ballot.addEventListener("change", count);
     ballot.addEventListener("input", count);
     count();
+    land();
     // Back/forward may show this page from the browser's memory: bring it up to date.
     window.addEventListener("pageshow", function (ev) { if (ev.persisted) { restore(); count(); } });
   }
@@ -101,10 +148,28 @@
     });
   }
 
-  // A refusal without a way back, or the receipt: this slip is done here.
-  if ((document.getElementById("refusal") && !document.querySelector("input[name=slip]")) ||
-      document.querySelector(".receipt-code")) {
+  // The receipt: this slip is done here, and back to its ballot shows this receipt again.
+  if (document.querySelector(".receipt-code")) {
+    put("ballot.done", { s: (get("ballot.slip") || "").slice(-16), url: location.pathname + location.search });
     forget();
+  }
+  // A refusal without a way back: this slip is done here.
+  if (document.getElementById("refusal") && !document.querySelector("input[name=slip]")) forget();
+
+  // Back (or forward) to /v after a ballot was cast here: the receipt again, not a code to type.
+  function cameBack() {
+    try {
+      var nav = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+      return nav ? nav.type === "back_forward" : performance.navigation.type === 2;
+    } catch (e) { return false; }
+  }
+  function receiptHere() {
+    var link = document.querySelector("#done a");
+    return link ? link.getAttribute("href") : (get("ballot.done") || {}).url;
+  }
+  if (entry && !document.querySelector(".error-summary") && !get("ballot.slip")) {
+    if (cameBack() && receiptHere()) location.replace(receiptHere());
+    window.addEventListener("pageshow", function (ev) { if (ev.persisted && receiptHere()) location.replace(receiptHere()); });
   }
 
   // A reload of /v after replaceState: go back to the ballot with the draft, by POST.

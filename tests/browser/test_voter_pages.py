@@ -1,7 +1,8 @@
 """The phone ballot as people meet it: a 390 × 844 phone in headless Chromium against a live
 server. Scan → fill → review → submit → receipt; a reload halfway; each refusal page; the
-page at 320 px; no JavaScript; a double tap; a dropped connection; and axe-core's checks
-(zero serious or critical violations) on every voter page.
+page at 320 px; no JavaScript; a double tap; a dropped connection; 「修改」 landing on its row;
+the comment's counter and its place on the review; back from the receipt; and axe-core's
+checks (zero serious or critical violations) on every voter page.
 
 Set BALLOT_SCREENSHOTS=/some/dir to keep a screenshot of each page looked at.
 """
@@ -9,6 +10,7 @@ Set BALLOT_SCREENSHOTS=/some/dir to keep a screenshot of each page looked at.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +19,7 @@ from ballot_app.extensions import db
 from ballot_app.models import Ballot
 
 from .. import factories
-from .conftest import PHONE, choose, log_in, to_review
+from .conftest import PHONE, SHOTS, choose, log_in, to_review
 from .conftest import look as _look
 
 pytestmark = pytest.mark.slow
@@ -256,4 +258,165 @@ def test_an_organizer_creates_a_meeting_and_prints_slips_to_a4_pdf(app, browser,
     assert pages == 3  # 17 slips, 8 to a page
     sizes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert sizes and all(abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2 for w, h in sizes)
+    context.close()
+
+
+def _row_in_view(page, selector: str) -> bool:  # type: ignore[no-untyped-def]
+    """The element is wholly on screen, above the sticky 「已填」 bar."""
+    return bool(
+        page.eval_on_selector(
+            selector,
+            """el => { const r = el.getBoundingClientRect();
+                const bar = document.querySelector('.progress').getBoundingClientRect();
+                return r.top >= 0 && r.bottom <= Math.min(innerHeight, bar.top) }""",
+        )
+    )
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["javascript", "no-javascript"])
+def test_edit_on_the_review_returns_to_that_row(app, browser, live_server, js):
+    m, values = _meeting(app)
+    fifth = f"f5_{factories.evaluee_ids(m)[4]}"
+    db.session.remove()
+    context = browser.new_context(viewport=PHONE, java_script_enabled=js)
+    page = context.new_page()
+    page.goto(f"{live_server}/v/{values[0]}")
+    choose(page, [0, 1, 2, 3, 1, 0, 0])
+    page.fill("#comment", "希望多下基层")
+    to_review(page)
+    page.locator("button[aria-label^='修改：']").nth(4).click()  # the fifth evaluee's
+    page.wait_for_selector("#ballot")
+    assert page.evaluate("scrollY") > 300, "not the top of the ballot"
+    assert _row_in_view(page, f"#{fifth}")
+    if js:
+        assert page.url == f"{live_server}/v"  # the slip's value stays out of the address bar
+        focused = page.evaluate("[document.activeElement.name, document.activeElement.value]")
+        assert focused == [fifth, "competent"]  # the row's own choice, ready to change
+        _look(page, "ballot-edit-row")
+    else:
+        assert page.url.endswith(f"/v/edit#{fifth}")
+    assert page.input_value("#comment") == "希望多下基层"
+    assert "已填 7/7" in page.inner_text(".progress") or not js
+    # The comment's 「修改」: its text box.
+    to_review(page)
+    page.locator("button[aria-label='修改：评议意见或工作建议']").click()
+    page.wait_for_selector("#ballot")
+    assert _row_in_view(page, "#comment-field")
+    if js:
+        assert page.evaluate("document.activeElement.id") == "comment"
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_review_shows_the_comment_label_on_one_line(app, browser, live_server, width):
+    m, values = _meeting(app)
+    db.session.remove()
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server}/v/{values[0]}")
+    _shot(page, f"ballot-{width}")
+    choose(page, [0, 1, 0, 2, 3, 0, 1])
+    page.fill("#comment", "希望领导班子多下基层，多听群众意见。\n" * 6 + "https://example.org/" * 6)
+    to_review(page)
+    label = page.locator(".answer.comment dt").bounding_box()
+    assert label and label["width"] > label["height"], label  # not one character a line
+    words, line = page.eval_on_selector(
+        ".answer.comment dt",
+        """e => { const r = document.createRange(); r.selectNodeContents(e);
+            return [r.getBoundingClientRect().height, parseFloat(getComputedStyle(e).lineHeight)] }""",
+    )
+    assert words < 1.5 * line, (words, line)  # 「评议意见或工作建议」 on one line
+    text = page.locator(".answer.comment .comment-text").bounding_box()
+    assert text and text["y"] >= label["y"] + label["height"] - 1  # the comment below it
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    _shot(page, f"review-{width}")
+    _look(page, f"review-comment-{width}")
+    page.locator("button:has-text('确认提交')").click()
+    page.wait_for_selector(".receipt-code")
+    _shot(page, f"receipt-{width}")
+    context.close()
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A whole-page screenshot in $BALLOT_SCREENSHOTS, when it is set."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}-full.png"), full_page=True)
+
+
+def test_the_comment_counter_follows_typing_and_speaks_once_typing_pauses(
+    app, browser, live_server
+):
+    m, values = _meeting(app)
+    db.session.remove()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server}/v/{values[0]}")
+    counter = page.locator("#comment-count")
+    assert counter.is_visible() and counter.inner_text() == "已输入 0 / 500 字"
+    page.locator("#comment").press_sequentially("希望多下基层")
+    assert counter.inner_text() == "已输入 6 / 500 字"  # at once, as one types
+    assert page.text_content("#comment-count-live") in ("", "已输入 6 / 500 字")
+    page.wait_for_function(
+        "document.getElementById('comment-count-live').textContent === '已输入 6 / 500 字'"
+    )
+    page.fill("#comment", "长" * 500)
+    page.locator("#comment").press("End")
+    page.keyboard.type("多")  # the box takes no more than 500
+    assert counter.inner_text() == "已输入 500 / 500 字"
+    page.reload()  # the draft comes back, and so does its count
+    page.wait_for_selector("#comment-count:not([hidden])")
+    assert counter.inner_text() == "已输入 500 / 500 字"
+    _look(page, "ballot-comment-counter")
+    context.close()
+    # Without JavaScript: the static limit, no counter left empty on the page.
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/v/{values[1]}")
+    assert "最多 500 字" in page.inner_text("#comment-field")
+    assert not page.locator("#comment-count").is_visible()
+    context.close()
+
+
+def test_back_from_the_receipt_shows_the_receipt_again(app, browser, live_server):
+    m, values = _meeting(app)
+    other, _ = _meeting(app, unit_name="乙镇")
+    code = factories.manual_codes(app, other)[0]
+    db.session.remove()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    # Scanned: ballot → review → 修改 → review → submit; then back, and back again.
+    page.goto(f"{live_server}/v/{values[0]}")
+    choose(page, [0] * 7)
+    to_review(page)
+    page.locator("button[aria-label^='修改：']").nth(2).click()
+    page.wait_for_selector("#ballot")
+    to_review(page)
+    page.locator("button:has-text('确认提交')").click()
+    page.wait_for_selector(".receipt-code")
+    receipt = page.url
+    for _ in range(3):
+        page.go_back()
+        page.wait_for_selector(".receipt-code")
+        assert page.url == receipt and "投票成功" in page.inner_text("main")
+        assert page.locator("#ballot, #review, #entry").count() == 0
+    # The address typed afresh: the page says the ballot is in, with its receipt.
+    page.goto(f"{live_server}/v")
+    assert "您的票已经提交" in page.inner_text("h1")
+    assert page.get_attribute("#done a", "href") == receipt.removeprefix(live_server)
+    _look(page, "entry-after-vote")
+    # Typed code, and the cookie lost (WeChat): the phone's own note still leads back.
+    page.fill("#code", code)
+    page.click("button:has-text('打开测评票')")
+    page.wait_for_selector("#ballot")
+    choose(page, [1] * 7)
+    to_review(page)
+    page.locator("button:has-text('确认提交')").click()
+    page.wait_for_selector(".receipt-code")
+    second = page.url
+    assert second != receipt
+    context.clear_cookies()
+    page.go_back()
+    page.wait_for_selector(".receipt-code")
+    assert page.url == second
     context.close()

@@ -223,3 +223,91 @@ def test_static_files_are_versioned_and_cached_for_a_year(app, client):
         assert "max-age=31536000" in cache and "immutable" in cache and "public" in cache
     plain = client.get("/static/css/app.css")
     assert "max-age=31536000" not in plain.headers.get("Cache-Control", "")
+
+
+def test_edit_from_the_review_lands_on_that_row_with_its_choice_focused(app, client):
+    m = factories.meeting(app, members=3)
+    value = factories.slip_values(app, m)[0]
+    second = f"f5_{factories.evaluee_ids(m)[1]}"
+    data = {"slip": value, **factories.form_for(m, activity=None, comment="建议")}
+    review = client.post("/v/review", data=data).get_data(as_text=True)
+    # Each row's 「修改」 posts to the ballot's anchor of that row and names the row.
+    assert f'formaction="/v/edit#{second}" name="row" value="{second}"' in review
+    assert 'formaction="/v/edit#comment-field" name="row" value="comment"' in review
+    html = client.post("/v/edit", data={**data, "row": second}).get_data(as_text=True)
+    assert f'data-focus="{second}"' in html and f'<fieldset class="row" id="{second}">' in html
+    assert re.findall(r'id="([^"]+)" name="[^"]+" value="\w+"[^>]*\bautofocus', html) == [
+        f"{second}-excellent"
+    ]
+    # A row left empty: its first choice takes the focus; the comment: its text box.
+    html = client.post("/v/edit", data={**data, "row": "f6_activity"}).get_data(as_text=True)
+    assert re.findall(r'id="([^"]+)"[^>]*\bautofocus', html) == ["f6_activity-good"]
+    html = client.post("/v/edit", data={**data, "row": "comment"}).get_data(as_text=True)
+    assert re.findall(r'<(\w+) id="([^"]+)"[^>]*\bautofocus', html) == [("textarea", "comment")]
+    # 「返回修改」 or a row the ballot does not hold: the top of the page, nothing focused.
+    for row in (None, "f5_999", "slip"):
+        posted = {**data, "row": row} if row else data
+        html = client.post("/v/edit", data=posted).get_data(as_text=True)
+        assert "autofocus" not in html and "data-focus" not in html
+
+
+def test_the_final_button_says_confirm_submit_whether_or_not_rows_are_empty(app, client):
+    m = factories.meeting(app, members=2)
+    value = factories.slip_values(app, m)[0]
+    full = client.post("/v/review", data={"slip": value, **factories.form_for(m)})
+    empty = client.post("/v/review", data={"slip": value, **factories.form_for(m, duty=None)})
+    asked = client.post("/v/submit", data={"slip": value, **factories.form_for(m, duty=None)})
+    assert asked.status_code == 409
+    for page in (full, empty, asked):
+        html = page.get_data(as_text=True)
+        buttons = re.findall(r"<button[^>]*>([^<]+)</button>", html)
+        assert "确认提交" in buttons and "确定提交" not in buttons, buttons
+        assert "确认并提交" not in html
+        # 「确定提交」 only in SPEC's question about empty rows.
+        assert html.count("确定提交") == html.count("项未填，确定提交吗？")
+    assert "1 项未填，确定提交吗？" in empty.get_data(as_text=True)
+    ballot = client.get(f"/v/{value}").get_data(as_text=True)
+    assert "确定提交" not in ballot and "确认并提交" not in ballot
+
+
+def test_the_review_shows_the_comment_below_its_label(app, client):
+    m = factories.meeting(app, members=1)
+    value = factories.slip_values(app, m)[0]
+    data = {"slip": value, **factories.form_for(m, comment="第一行\n第二行")}
+    html = client.post("/v/review", data=data).get_data(as_text=True)
+    assert '<div class="answer comment">' in html
+    assert '<dd class="comment-text">第一行\n第二行</dd>' in html
+    assert "style=" not in html  # the layout lives in app.css
+    none = client.post("/v/review", data={"slip": value, **factories.form_for(m)})
+    assert "（没有填写）" in none.get_data(as_text=True)
+
+
+def test_the_comment_has_a_static_limit_and_a_counter_for_javascript(app, client):
+    m = factories.meeting(app, members=1)
+    html = client.get(f"/v/{factories.slip_values(app, m)[0]}").get_data(as_text=True)
+    assert "最多 500 字" in html and 'maxlength="500"' in html
+    # Without JavaScript the counter stays hidden; ballot.js fills it in and shows it.
+    assert '<p class="comment-count" id="comment-count" aria-hidden="true" hidden></p>' in html
+    assert '<p class="visually-hidden" id="comment-count-live" aria-live="polite"></p>' in html
+    assert 'aria-describedby="comment-hint comment-count"' in html
+
+
+def test_back_from_the_receipt_says_the_ballot_is_in_and_links_its_receipt(app, client, actions):
+    m = factories.meeting(app)
+    value = factories.slip_values(app, m)[0]
+    data = {"slip": value, **factories.form_for(m)}
+    receipt_url = actions.vote(m, value).headers["Location"]
+    # Back lands on /v (JavaScript on): not a code to type as if nothing happened.
+    entry = client.get("/v")
+    html = entry.get_data(as_text=True)
+    assert entry.status_code == 200 and "您的票已经提交" in html
+    assert f'href="{receipt_url}"' in html and "查看投票凭证号" in html
+    assert "还有一张没用过的纸条" in html and 'name="code"' in html
+    # Back to a post (JavaScript off), sent again: the receipt, never the ballot.
+    for path in ("/v/review", "/v/edit"):
+        again = client.post(path, data=data)
+        assert again.status_code == 303 and again.headers["Location"] == receipt_url, path
+    assert db.session.query(Ballot).count() == 1
+    # Another phone, or this one before voting: the plain code entry.
+    fresh = app.test_client().get("/v").get_data(as_text=True)
+    assert "输入纸条上的手输码" in fresh and "您的票已经提交" not in fresh
