@@ -30,7 +30,8 @@ def login() -> Response | str | tuple[str, int]:
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append("用户名或密码不对，请重新输入。忘记密码请联系管理员。")
         return render_template("auth/login.html", form=form), 401
-    return render_template("auth/login.html", form=form)
+    # A refused form answers 400 (a fresh page 200), so tools and tests can tell them apart.
+    return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
 
 
 @bp.post("/logout")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -14,10 +16,11 @@ from ..domain.meeting_state import MeetingState, Transition, blockers
 from ..domain.roles import Role
 from ..domain.slip7 import PassRateBase
 from ..models import Meeting
-from ..services import live, meetings, monitor, results, roster, slips, tellers
+from ..services import live, meetings, monitor, paper, results, roster, slips, tellers
 from ..services.errors import InvalidInput, StateBlocked
 from .forms import (
     ActionForm,
+    AddressForm,
     AssignTellerForm,
     CertifyForm,
     EvalueeForm,
@@ -32,9 +35,19 @@ from .forms import (
 )
 from .guards import EVERYONE, MANAGERS, keys, role_required, with_meeting
 from .live_board import live_response
-from .public_url import is_loopback, public_base_url
+from .public_url import (
+    address_url,
+    choose_base_url,
+    chosen_base_url,
+    configured_base_url,
+    is_loopback,
+    listens_only_here,
+    local_addresses,
+    public_base_url,
+)
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+F = TypeVar("F")
 Page = BaseResponse | str | tuple[str, int]
 
 
@@ -67,6 +80,7 @@ def create(unit_id: int) -> Page:
 
 def _settings_form(meeting: Meeting) -> SettingsForm:
     form = SettingsForm(
+        formdata=None,
         secretary_name=meeting.secretary_name,
         participants=meeting.participants,
         pass_rate_base=meeting.pass_rate_base.value,
@@ -78,38 +92,123 @@ def _settings_form(meeting: Meeting) -> SettingsForm:
     return form
 
 
+#: The meeting page's steps in the order of the work (SPEC, "What staff meet"): anchor, name.
+STEPS = (
+    ("evaluees", "名单"),
+    ("slips", "测评码"),
+    ("address", "试扫码"),
+    ("open", "开启"),
+    ("close", "关闭"),
+    ("paper", "纸质票"),
+    ("check", "核对"),
+    ("certify", "确认"),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the meeting page: its section's anchor, its name, done, the one to do now."""
+
+    anchor: str
+    label: str
+    is_done: bool
+    is_current: bool
+
+
+def meeting_steps(meeting: Meeting, stats: results.TokenStats) -> list[Step]:
+    """Where the meeting stands: which steps are done and which one comes now."""
+    started = meeting.state != MeetingState.DRAFT
+    closed = meeting.state in (MeetingState.CLOSED, MeetingState.CERTIFIED)
+    certified = meeting.state == MeetingState.CERTIFIED
+    has_roster = not meeting.is_form5_enabled or bool(meeting.evaluees)
+    has_slips = sum(stats.printed.values()) > sum(stats.voided.values())
+    paper_done = certified or (
+        closed
+        and paper.pending_stacks(meeting.id) == 0
+        and (not meeting.paper_issued or results.paper_ballots(meeting.id) > 0)
+    )
+    done = [has_roster or started, has_slips or started, started, started, closed]
+    done += [paper_done, certified, certified]
+    if certified:
+        now = -1
+    elif not started:
+        now = 0 if not has_roster else 1 if not has_slips else 2
+    else:
+        now = 4 if not closed else 6 if paper_done else 5
+    return [Step(a, name, done[i], i == now) for i, (a, name) in enumerate(STEPS)]
+
+
+def _address_form(form: AddressForm | None = None) -> AddressForm:
+    """This machine's addresses to choose from, the current choice marked."""
+    form = form or AddressForm(formdata=None)
+    form.address.choices = [(url, url) for url in map(address_url, local_addresses())]
+    if form.address.data is None and chosen_base_url():
+        form.address.data = chosen_base_url()
+    return form
+
+
+def _lock_live_settings(form: SettingsForm, meeting: Meeting) -> SettingsForm:
+    """Once the box is open the step and turnout-only stay: show what the meeting keeps."""
+    if meeting.state != MeetingState.DRAFT:
+        form.live_step.data, form.live_step.raw_data = meeting.live_step, None
+        form.live_turnout_only.data = meeting.live_turnout_only
+        form.live_turnout_only.raw_data = None
+    return form
+
+
 def _show(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, int]:
     facts = meetings.meeting_facts(current_user, meeting)
     public_url = public_base_url()
     stats = results.token_stats(meeting.id)
+    settings = forms.get("settings")
     return (
         render_template(
             "meetings/show.html",
             meeting=meeting,
             stats=stats,
+            steps=meeting_steps(meeting, stats),
             batches=slips.batches(meeting),
             step_warnings=live.step_warnings(meeting, stats),
             open_blockers=blockers(Transition.OPEN, facts) if meeting.state == "draft" else [],
             public_url=public_url,
             public_url_is_loopback=is_loopback(public_url),
+            public_url_configured=bool(configured_base_url()),
+            chosen_url=chosen_base_url(),
+            listens_only_here=listens_only_here(),
             monitor_url=_monitor_url(meeting, public_url),
             action=ActionForm(),
-            settings=forms.get("settings") or _settings_form(meeting),
-            slips_form=forms.get("slips_form") or SlipsForm(),
-            void_form=forms.get("void_form") or VoidForm(),
-            void_count_form=forms.get("void_count_form") or VoidCountForm(),
-            evaluee_form=forms.get("evaluee_form") or EvalueeForm(),
-            reason_form=forms.get("reason_form") or ReasonForm(),
-            certify_form=forms.get("certify_form") or CertifyForm(),
-            assign_form=forms.get("assign_form") or _assign_form(meeting),
-            new_teller_form=forms.get("new_teller_form") or NewTellerForm(),
+            settings=_lock_live_settings(
+                settings if isinstance(settings, SettingsForm) else _settings_form(meeting),
+                meeting,
+            ),
+            **_page_forms(meeting, forms),
         ),
         status,
     )
 
 
-def _assign_form(meeting: Meeting) -> AssignTellerForm:
-    form = AssignTellerForm()
+def _given(forms: dict[str, object], name: str, kind: type[F]) -> F | None:
+    found = forms.get(name)
+    return found if isinstance(found, kind) else None
+
+
+def _page_forms(meeting: Meeting, forms: dict[str, object]) -> dict[str, object]:
+    """The page's other forms: the one just refused as it was sent, the rest empty."""
+    return {
+        "slips_form": forms.get("slips_form") or SlipsForm(formdata=None),
+        "void_form": forms.get("void_form") or VoidForm(formdata=None),
+        "void_count_form": forms.get("void_count_form") or VoidCountForm(formdata=None),
+        "evaluee_form": forms.get("evaluee_form") or EvalueeForm(formdata=None),
+        "reason_form": forms.get("reason_form") or ReasonForm(formdata=None),
+        "certify_form": forms.get("certify_form") or CertifyForm(formdata=None),
+        "assign_form": forms.get("assign_form") or _assign_form(meeting, sent=False),
+        "new_teller_form": forms.get("new_teller_form") or NewTellerForm(formdata=None),
+        "address_form": _address_form(_given(forms, "address_form", AddressForm)),
+    }
+
+
+def _assign_form(meeting: Meeting, *, sent: bool = True) -> AssignTellerForm:
+    form = AssignTellerForm() if sent else AssignTellerForm(formdata=None)
     form.teller_id.choices = [
         (u.id, f"{u.display_name}（{u.username}）") for u in tellers.assignable(meeting)
     ]
@@ -117,8 +216,11 @@ def _assign_form(meeting: Meeting) -> AssignTellerForm:
 
 
 def _monitor_url(meeting: Meeting, public_url: str) -> str | None:
-    """The 监票人 link shown (as a QR) to organizers while the meeting can be watched."""
-    if current_user.role == Role.TELLER or meeting.state == MeetingState.CERTIFIED:
+    """The 监票人 link shown (as a QR) to organizers while the box is open or just closed: its
+    24 hours start when it is shown, so a draft shows none yet."""
+    if current_user.role == Role.TELLER:
+        return None
+    if meeting.state not in (MeetingState.OPEN, MeetingState.CLOSED):
         return None
     value = monitor.monitor_value(meeting, keys())
     return public_url.rstrip("/") + url_for("monitor.live_page", value=value)
@@ -334,6 +436,24 @@ def revoke_monitor_links(meeting: Meeting) -> Page:
         monitor.revoke_links(current_user, meeting)
         flash("原来的监票链接和二维码已全部失效，下面是新的。", "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#monitor")
+
+
+@bp.post("/<int:meeting_id>/public-address")
+@role_required(*MANAGERS)
+@with_meeting(MeetingState.DRAFT, MeetingState.OPEN)
+def choose_address(meeting: Meeting) -> Page:
+    """Keep the chosen address of this machine as the app's address for printing slips."""
+    if configured_base_url():
+        raise StateBlocked(["已经设置了 PUBLIC_BASE_URL，测评码按它打印；要改地址请修改这项设置。"])
+    form = _address_form(AddressForm())
+    if form.validate_on_submit():
+        choose_base_url(form.address.data or "")
+        flash(
+            f"测评码和试扫码今后都用 {form.address.data}。请先用手机扫「试扫码」确认能打开。",
+            "success",
+        )
+        return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#address")
+    return _show(meeting, 400, address_form=form)
 
 
 @bp.post("/<int:meeting_id>/tellers")

@@ -1,10 +1,12 @@
-"""Template helpers: labels, percentages, codes, the QR recipe."""
+"""Template helpers: labels, percentages, codes, the QR recipe, form controls' attributes."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask import Flask
+from wtforms import Field
 
 from ..domain.ballot_spec import form6_titles
 from ..domain.choices import (
@@ -16,7 +18,29 @@ from ..domain.choices import (
     SPECIAL_LABELS,
 )
 from ..domain.rates import format_percent
+from ..domain.roles import Role
 from .qr import qr_svg
+
+#: The header's short role names: a phone's header keeps 「退出」 on the first line.
+ROLE_SHORT = {Role.ADMIN: "管理员", Role.ORGANIZER: "考核组", Role.TELLER: "计票人"}
+
+
+def control_attrs(field: Field, hint: str = "", locked: str = "") -> dict[str, Any]:
+    """A form control's accessibility attributes: what describes it, whether it is in error
+    or cannot change now (templates/_macros/forms.html draws the texts with these ids)."""
+    described = [
+        f"{field.id}-{part}"
+        for part, present in (("hint", hint), ("locked", locked), ("error", field.errors))
+        if present
+    ]
+    attrs: dict[str, Any] = {}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    if locked:
+        attrs["disabled"] = True
+    return attrs
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -28,6 +52,8 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         qr_svg=qr_svg,
+        control_attrs=control_attrs,
+        ROLE_SHORT=ROLE_SHORT,
         CATEGORY_LABELS=CATEGORY_LABELS,
         FORM5_LABELS=FORM5_LABELS,
         FORM6_LABELS=FORM6_LABELS,

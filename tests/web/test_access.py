@@ -92,3 +92,19 @@ def test_wrong_password_is_refused_with_a_sentence(app, client):
     r = client.post("/login", data={"username": "wang", "password": "nope"})
     assert r.status_code == 401 and "用户名或密码不对" in r.get_data(as_text=True)
     assert 'value="wang"' in r.get_data(as_text=True)
+
+
+def test_only_managers_choose_the_printing_address(app, client, actions):
+    m = factories.meeting(app, state=MeetingState.DRAFT)
+    app.config["PUBLIC_BASE_URL"] = ""
+    actions.login_as(factories.teller(m))
+    r = client.post(f"/meetings/{m.id}/public-address", data={"address": "http://10.0.0.1"})
+    assert r.status_code == 403
+    assert "选择会场手机能访问的地址" not in client.get(f"/meetings/{m.id}").get_data(as_text=True)
+
+
+def test_a_refused_login_answers_400_and_keeps_the_name(app, client):
+    r = client.post("/login", data={"username": "wang", "password": ""})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "请填写密码。" in html and 'value="wang"' in html
+    assert '<a href="#password">密码：请填写密码。</a>' in html

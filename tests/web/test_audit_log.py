@@ -25,7 +25,7 @@ def _a_whole_meeting(app, client, actions):  # type: ignore[no-untyped-def]
     client.post(f"/meetings/{m.id}/paper/stacks", data={"category": "B"})
     sheet = {f"f5_{e}": "incompetent" for e in factories.evaluee_ids(m)}
     client.post(f"/meetings/{m.id}/paper/1", data={**sheet, "f6_duty": "average"})
-    client.post(f"/meetings/{m.id}/paper/1/finish")
+    client.post(f"/meetings/{m.id}/paper/1/finish", data={"confirmed": "y"})
     meetings.transition(owner, m, Transition.CLOSE)
     meetings.certify(owner, m, "计票甲", "监票乙", factories.keys(app))
     return m, owner, teller, values, codes
@@ -71,8 +71,9 @@ def test_the_admin_reads_the_log_newest_first_and_by_meeting(app, client, action
     page = client.get("/audit").get_data(as_text=True)
     assert "操作日志" in page and "确认结果" in page and "纸质票计入" in page
     # Newest first: the admin's own login, the certification, the first unit created.
-    assert page.index("<td>登录</td>") < page.index("<td>确认结果</td>")
-    assert page.index("<td>确认结果</td>") < page.index("<td>单位：测试镇</td>")
+    login, certify = '<td data-label="操作">登录</td>', '<td data-label="操作">确认结果</td>'
+    assert page.index(login) < page.index(certify)
+    assert page.index(certify) < page.index('<td data-label="详情">单位：测试镇</td>')
     mine = client.get(f"/audit?meeting={m.id}").get_data(as_text=True)
     assert "计票人 计票甲，监票人 监票乙" in mine and "乙镇" not in mine
     by_teller = client.get(f"/audit?user={teller.id}").get_data(as_text=True)

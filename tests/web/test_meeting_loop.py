@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ballot_app.domain.meeting_state import MeetingState
 from ballot_app.domain.roles import Role
 from ballot_app.extensions import db
 from ballot_app.models import Ballot, Meeting
@@ -92,3 +93,107 @@ def test_organizer_runs_a_meeting_from_roster_to_slip7(app, client, actions):
     assert 'class="blank ">100.00</span>%' in slip7
     form5 = client.get(f"/print/{meeting_id}/form5").get_data(as_text=True)
     assert "称职以上率" in form5 and "100.00%" in form5
+
+
+def _steps(page: str) -> list[tuple[str, str, bool]]:
+    """The step list: (anchor, name, ticked) in order, and which one is marked current."""
+    found = re.findall(r'<li( class="done")?><a href="#(\w+)"( aria-current="step")?>(\w+)', page)
+    return [
+        (anchor, name + ("*" if current else ""), bool(done))
+        for done, anchor, current, name in found
+    ]
+
+
+def test_the_meeting_page_follows_the_order_of_the_work_and_marks_where_it_stands(
+    app, client, actions
+):
+    m = factories.meeting(app, a=0, b=0, state=MeetingState.DRAFT)
+    owner = db.session.get(factories.User, m.created_by_id)
+    actions.login_as(owner)
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    names = ["名单", "测评码", "试扫码", "开启", "关闭", "纸质票", "核对", "确认"]
+    anchors = ["evaluees", "slips", "address", "open", "close", "paper", "check", "certify"]
+    steps = _steps(page)
+    assert [a for a, _, _ in steps] == anchors
+    assert [n.rstrip("*") for _, n, _ in steps] == names
+    assert [n for _, n, _ in steps if n.endswith("*")] == ["测评码*"]  # slips come next
+    assert [done for _, _, done in steps] == [True] + [False] * 7
+    # Each step links to its section, and the sections come in the same order.
+    positions = [page.index(f'id="{a}" aria-labelledby') for a in anchors]
+    assert positions == sorted(positions)
+    assert page.count('aria-current="step"') == 1
+    assert "投票情况</dt><dd>还没有测评码" in page
+
+    client.post(f"/meetings/{m.id}/slips", data={"count_a": 0, "count_b": 4})
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert [n for _, n, _ in _steps(page) if n.endswith("*")] == ["试扫码*"]
+    # A table without slips has no turnout line.
+    assert "表B 已投 0 / 4" in page and "表A 已投" not in page
+
+    client.post(f"/meetings/{m.id}/open")
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert [n for _, n, _ in _steps(page) if n.endswith("*")] == ["关闭*"]
+    assert [done for _, _, done in _steps(page)] == [True] * 4 + [False] * 4
+
+    client.post(f"/meetings/{m.id}/close")
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert [n for _, n, _ in _steps(page) if n.endswith("*")] == ["核对*"]  # no paper issued
+    client.post(
+        f"/meetings/{m.id}/certify", data={"counter_name": "计票甲", "scrutineer_name": "监票乙"}
+    )
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert all(done for _, _, done in _steps(page)) and 'aria-current="step"' not in page
+
+
+def test_paper_ballots_issued_but_not_entered_keep_the_paper_step_current(app, client, actions):
+    m = factories.meeting(app, state=MeetingState.CLOSED)
+    m.paper_issued = 3
+    db.session.commit()
+    actions.login_as(db.session.get(factories.User, m.created_by_id))
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert [n for _, n, _ in _steps(page) if n.endswith("*")] == ["纸质票*"]
+
+
+def test_live_settings_are_shown_locked_once_the_box_opens(app, client, actions):
+    m = factories.meeting(app, state=MeetingState.DRAFT)
+    actions.login_as(db.session.get(factories.User, m.created_by_id))
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert not re.search(r'<input [^>]*disabled id="live_step"', page)
+    assert "投票箱已开启：步长整场不变" not in page
+    client.post(f"/meetings/{m.id}/open")
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert re.search(r'<input [^>]*disabled id="live_step"', page)
+    assert re.search(r'<input [^>]*disabled id="live_turnout_only"', page)
+    assert "投票箱已开启：步长整场不变" in page and "投票箱已开启：这一项整场不变。" in page
+    # Saving the other settings still works: the locked values go with the form unchanged.
+    settings = re.search(r'<form method="post" action="[^"]+/settings".*?</form>', page, re.S)
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', settings[0]))
+    assert hidden == {"live_step": "5"}
+    data = {**hidden, "secretary_name": "甲一", "pass_rate_base": "valid", "paper_issued": "2"}
+    assert client.post(f"/meetings/{m.id}/settings", data=data).status_code == 302
+    assert db.session.get(Meeting, m.id).paper_issued == 2
+
+
+def test_the_monitor_qr_appears_only_once_the_box_is_open(app, client, actions):
+    m = factories.meeting(app, state=MeetingState.DRAFT)
+    actions.login_as(db.session.get(factories.User, m.created_by_id))
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert "开启投票后这里会出现监票人二维码" in page and 'aria-label="监票二维码"' not in page
+    assert "/m/" not in page
+    client.post(f"/meetings/{m.id}/open")
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert 'aria-label="监票二维码"' in page and "开启投票后这里会出现" not in page
+
+
+def test_staff_pages_load_the_staff_assets_and_voter_pages_do_not(app, client, actions):
+    m = factories.meeting(app)
+    voter = app.test_client().get(f"/v/{factories.slip_values(app, m)[0]}", follow_redirects=True)
+    assert "staff.css" not in voter.get_data(as_text=True)
+    assert "staff.js" not in voter.get_data(as_text=True)
+    actions.login_as(db.session.get(factories.User, m.created_by_id))
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert re.search(r'href="/static/css/staff\.css\?v=[0-9a-f]{10}"', page)
+    assert re.search(r'src="/static/js/staff\.js\?v=[0-9a-f]{10}"', page)
+    projector = client.get(f"/meetings/{m.id}/live?projector=1").get_data(as_text=True)
+    assert '<header class="header">' not in projector and "退出" not in projector
+    assert '<header class="header">' in client.get(f"/meetings/{m.id}/live").get_data(as_text=True)

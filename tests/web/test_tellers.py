@@ -63,3 +63,19 @@ def test_a_teller_cannot_assign_tellers(app, client, actions):
     actions.login_as(factories.teller(m))
     other = factories.user(Role.TELLER, name="another")
     assert client.post(f"/meetings/{m.id}/tellers", data={"teller_id": other.id}).status_code == 403
+
+
+def test_a_teller_sees_the_steps_but_no_organizer_controls(app, client, actions):
+    m = factories.meeting(app)
+    actions.login_as(factories.teller(m, name="jp2"))
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert 'aria-current="step"' in page and "测评码由考核组生成和打印" in page
+    for absent in (
+        "关闭投票箱</button>",
+        'aria-label="监票二维码"',
+        'id="settings"',
+        "选择会场手机能访问的地址",
+    ):
+        assert absent not in page, absent
+    # The header is short enough for a phone: the role's short name, the full one on hover.
+    assert "（计票人）</small>" in page and 'title="' in page
