@@ -48,19 +48,25 @@ def rename_unit(user: User, unit: Unit, name: str, kind: str, party_org_name: st
     record_event(user, None, "unit.rename", f"{before} → {name}")
 
 
-@writes
-def delete_unit(user: User, unit: Unit) -> None:
-    """Delete a unit created by mistake, with its roster and its meetings in draft; a unit
-    whose meetings have begun is archived instead, so no ballot is ever deleted."""
+def check_unit_deletable(unit: Unit) -> list[Meeting]:
+    """The unit's meetings, all drafts without a ballot; else the refusal in Chinese."""
     meetings = list(db.session.scalars(select(Meeting).where(Meeting.unit_id == unit.id)))
     begun = [m for m in meetings if m.state != MeetingState.DRAFT]
     if begun or _ballots([m.id for m in meetings]):
         raise StateBlocked(
             [
-                f"「{unit.name}」已有开启过的测评会议，会议和测评票不能删除。"
+                f"「{unit.name}」已有开启过的测评会议，会议和测评票不能删除，只能归档。"
                 "不再需要这个单位时，请点「归档」：它会从列表中移走，数据完整保留。"
             ]
         )
+    return meetings
+
+
+@writes
+def delete_unit(user: User, unit: Unit) -> None:
+    """Delete a unit created by mistake, with its roster and its meetings in draft; a unit
+    whose meetings have begun is archived instead, so no ballot is ever deleted."""
+    meetings = check_unit_deletable(unit)
     for meeting in meetings:
         _delete_draft(meeting)
     record_event(user, None, "unit.delete", f"单位：{unit.name}（含 {len(meetings)} 次会议草稿）")

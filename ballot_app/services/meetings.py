@@ -270,6 +270,34 @@ def meeting_facts(
     )
 
 
+TELLER_MAY_NOT = "计票人/监票人账号不能开启、关闭投票箱或确认结果，请由考核组操作。"
+
+
+def transition_blockers(
+    user: User, meeting: Meeting, step: Transition, *, reason: str = ""
+) -> list[str]:
+    """Why this step cannot be taken now, in Chinese; [] when it can (the page then asks the
+    person to confirm it)."""
+    if user.role == Role.TELLER:
+        return [TELLER_MAY_NOT]
+    return blockers(step, meeting_facts(user, meeting, reason=reason))
+
+
+def certify_blockers(user: User, meeting: Meeting, counter: str, scrutineer: str) -> list[str]:
+    """Why the result cannot be certified now; [] when it can."""
+    if user.role == Role.TELLER:
+        return [TELLER_MAY_NOT]
+    slip7 = meeting_results(meeting).slip7
+    facts = meeting_facts(
+        user,
+        meeting,
+        returned_exceeds_issued=slip7.returned_exceeds_issued,
+        counters=(counter, scrutineer),
+        pending_paper_stacks=pending_stacks(meeting.id),
+    )
+    return blockers(Transition.CERTIFY, facts)
+
+
 def transition(user: User, meeting: Meeting, step: Transition, *, reason: str = "") -> None:
     """Move the meeting along draft → open → closed (→ open again, by an admin)."""
     if step == Transition.REOPEN and meeting.state == MeetingState.CLOSED:
@@ -279,8 +307,8 @@ def transition(user: User, meeting: Meeting, step: Transition, *, reason: str = 
     meeting_id = meeting.id
     with unit_of_work():
         if user.role == Role.TELLER:
-            raise Forbidden("计票人/监票人账号不能开启或关闭投票箱，请由考核组操作。")
-        found = blockers(step, meeting_facts(user, meeting, reason=reason))
+            raise Forbidden(TELLER_MAY_NOT)
+        found = transition_blockers(user, meeting, step, reason=reason)
         if found:
             raise StateBlocked(found)
         meeting.state = new_state = TRANSITIONS[step][1]
@@ -305,19 +333,11 @@ def certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: K
 @writes
 def _certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: Keys) -> None:
     if user.role == Role.TELLER:
-        raise Forbidden("计票人/监票人账号不能确认结果，请由考核组操作。")
-    figures = meeting_results(meeting)
-    slip7 = figures.slip7
-    facts = meeting_facts(
-        user,
-        meeting,
-        returned_exceeds_issued=slip7.returned_exceeds_issued,
-        counters=(counter, scrutineer),
-        pending_paper_stacks=pending_stacks(meeting.id),
-    )
-    found = blockers(Transition.CERTIFY, facts)
+        raise Forbidden(TELLER_MAY_NOT)
+    found = certify_blockers(user, meeting, counter, scrutineer)
     if found:
         raise StateBlocked(found)
+    figures = meeting_results(meeting)
     meeting.counter_name, meeting.scrutineer_name = counter.strip(), scrutineer.strip()
     meeting.state = TRANSITIONS[Transition.CERTIFY][1]
     certified = figures.as_dict()

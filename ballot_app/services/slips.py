@@ -123,11 +123,8 @@ def void_slip(user: User | None, meeting: Meeting, keys: Keys, typed: str) -> No
     record_event(user, meeting, "slips.void", f"作废一张{token.category.label}测评码")
 
 
-@writes
-def void_by_count(user: User | None, meeting: Meeting, count_a: int, count_b: int) -> int:
-    """After the box closed: void this many unused slips of each table, as counted from the
-    slips left over in the hall. Before the close an unused slip may be in someone's hand, so
-    counting is refused then (void those by their code). Returns how many were voided."""
+def _unused_to_void(meeting: Meeting, count_a: int, count_b: int) -> dict[Category, list[Token]]:
+    """The unused slips a void by count would take, or the refusal in Chinese."""
     if meeting.state != MeetingState.CLOSED:
         _check_void_state(meeting)
         raise StateBlocked(
@@ -161,8 +158,21 @@ def void_by_count(user: User | None, meeting: Meeting, count_a: int, count_b: in
         errors["count_a"] = "请填写要作废的张数。"
     if errors:
         raise InvalidInput("请核对要作废的张数。", errors)
-    for category, n in wanted.items():
-        for token in unused[category][:n]:
+    return {c: unused[c][: wanted[c]] for c in wanted}
+
+
+def check_void_by_count(meeting: Meeting, count_a: int, count_b: int) -> None:
+    """Refuse now, before the page asks to confirm, what void_by_count would refuse."""
+    _unused_to_void(meeting, count_a, count_b)
+
+
+@writes
+def void_by_count(user: User | None, meeting: Meeting, count_a: int, count_b: int) -> int:
+    """After the box closed: void this many unused slips of each table, as counted from the
+    slips left over in the hall. Before the close an unused slip may be in someone's hand, so
+    counting is refused then (void those by their code). Returns how many were voided."""
+    for tokens in _unused_to_void(meeting, count_a, count_b).values():
+        for token in tokens:
             token.is_voided = True
     record_event(
         user, meeting, "slips.void_count", f"按张数作废：表A {count_a} 张，表B {count_b} 张"

@@ -204,6 +204,8 @@ class MemberForm(StaffForm):
     portfolio = StringField("分管工作", [_most(255)])
     is_principal = BooleanField("党政正职")
     is_secretary = BooleanField("党组织书记")
+    #: Shown once the service warns of a second member of the same name.
+    confirm_duplicate = BooleanField("确认同名，仍然保存")
 
 
 class MeetingForm(StaffForm):
@@ -221,6 +223,20 @@ class MeetingForm(StaffForm):
     )
     count_b = _integer(
         "表B（非班子成员）测评码张数", _required(WHOLE), _count(0, 2000, "表B张数"), default=0
+    )
+    #: Shown once the service warns of a second meeting with the same title and date.
+    confirm_duplicate = BooleanField("确认同名，仍然建立")
+
+
+class MeetingEditForm(StaffForm):
+    """Correct a draft meeting's title and date."""
+
+    anchor = "meeting-edit-form"
+    title = StringField("会议名称", [_required("请填写会议名称。"), _most(200)])
+    held_on = DateField(
+        "会议日期",
+        [_required("请填写会议日期，例如 2026-12-01。")],
+        invalid_value_message="请按「年-月-日」填写会议日期，例如 2026-12-01。",
     )
 
 

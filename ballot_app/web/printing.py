@@ -13,7 +13,7 @@ from ..models import Meeting
 from ..services import results, slips
 from ..services.errors import NotFound, StateBlocked
 from .guards import EVERYONE, MANAGERS, keys, role_required, with_meeting
-from .meetings import is_sealed
+from .meeting_box import is_sealed
 from .public_url import printable_base_url
 
 bp = Blueprint("printing", __name__, url_prefix="/print")

@@ -6,9 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..services import roster
+from ..services import corrections, roster
 from ..services.errors import InvalidInput
 from ..services.meetings import unit_meetings
+from .confirm import Confirmation, confirmation_page, is_confirmed
 from .forms import ActionForm, MemberForm, UnitForm, show_errors
 from .guards import EVERYONE, MANAGERS, role_required
 
@@ -23,9 +24,18 @@ def index() -> Page:
 
 
 def _index_page(form: UnitForm, status: int = 200) -> Page:
-    units = roster.visible_units(current_user)
-    meetings = {u.id: unit_meetings(u, current_user) for u in units}
-    return render_template("units/index.html", units=units, meetings=meetings, form=form), status
+    found = roster.visible_units(current_user)
+    units = [u for u in found if not u.is_archived]
+    archived = [u for u in found if u.is_archived]
+    meetings = {
+        u.id: [m for m in unit_meetings(u, current_user) if not m.is_archived] for u in units
+    }
+    return (
+        render_template(
+            "units/index.html", units=units, archived=archived, meetings=meetings, form=form
+        ),
+        status,
+    )
 
 
 @bp.post("/units")
@@ -112,13 +122,92 @@ def move_member(member_id: int, step: int) -> Response:
 
 @bp.post("/members/<int:member_id>/remove")
 @role_required(*MANAGERS)
-def remove_member(member_id: int) -> Response:
+def remove_member(member_id: int) -> Page:
     member = roster.get_member(current_user, member_id)
     unit_id = member.unit_id
+    back = url_for("units.show", unit_id=unit_id) + "#roster"
     if ActionForm().validate_on_submit():
+        if not is_confirmed():
+            return confirmation_page(
+                Confirmation(
+                    f"从名单中移除「{member.name}」？",
+                    [
+                        f"{member.name}，{member.post}{('，分管' + member.portfolio) if member.portfolio else ''}。"
+                    ],
+                    "移除后新建的会议不再有这一行；已经建立的会议保留它们自己的测评对象名单。",
+                    url_for("units.remove_member", member_id=member_id),
+                    "确认移除",
+                    back,
+                    warning=True,
+                )
+            )
         flash(f"已从名单中移除「{member.name}」。", "success")
         roster.remove_member(current_user, member)
-    return redirect(url_for("units.show", unit_id=unit_id) + "#roster")
+    return redirect(back)
+
+
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def edit(unit_id: int) -> Page:
+    """Correct a unit's name, kind and party organisation; delete or archive it."""
+    unit = roster.get_unit(current_user, unit_id)
+    form = UnitForm(obj=unit)
+    if form.validate_on_submit():
+        try:
+            corrections.rename_unit(
+                current_user,
+                unit,
+                form.name.data or "",
+                form.kind.data or "",
+                form.party_org_name.data or "",
+            )
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            flash("单位信息已更正。", "success")
+            return redirect(url_for("units.show", unit_id=unit.id))
+    status = 400 if form.is_submitted() else 200
+    page = render_template("units/edit.html", unit=unit, form=form, action=ActionForm())
+    return page, status
+
+
+@bp.post("/units/<int:unit_id>/delete")
+@role_required(*MANAGERS)
+def delete(unit_id: int) -> Page:
+    unit = roster.get_unit(current_user, unit_id)
+    if ActionForm().validate_on_submit():
+        if not is_confirmed():
+            drafts = len(corrections.check_unit_deletable(unit))
+            return confirmation_page(
+                Confirmation(
+                    f"删除单位「{unit.name}」？",
+                    [f"班子成员 {len(unit.members)} 人；会议草稿 {drafts} 次（会一起删除）。"],
+                    "删除后单位、名单和会议草稿都不能恢复。开启过投票的单位不能删除，只能归档。",
+                    url_for("units.delete", unit_id=unit.id),
+                    "确认删除",
+                    url_for("units.edit", unit_id=unit.id),
+                    warning=True,
+                )
+            )
+        name = unit.name
+        corrections.delete_unit(current_user, unit)
+        flash(f"单位「{name}」已删除。", "success")
+    return redirect(url_for("units.index"))
+
+
+@bp.post("/units/<int:unit_id>/<any(archive,restore):verb>")
+@role_required(*MANAGERS)
+def archive(unit_id: int, verb: str) -> Response:
+    unit = roster.get_unit(current_user, unit_id)
+    if ActionForm().validate_on_submit():
+        corrections.archive_unit(current_user, unit, archived=verb == "archive")
+        flash(
+            f"「{unit.name}」已归档：首页不再列出它，数据完整保留，可以随时恢复。"
+            if verb == "archive"
+            else f"「{unit.name}」已恢复到首页的列表中。",
+            "success",
+        )
+    return redirect(url_for("units.show", unit_id=unit.id))
 
 
 def _member_input(form: MemberForm) -> roster.MemberInput:
@@ -128,4 +217,5 @@ def _member_input(form: MemberForm) -> roster.MemberInput:
         form.portfolio.data or "",
         bool(form.is_principal.data),
         bool(form.is_secretary.data),
+        bool(form.confirm_duplicate.data),
     )

@@ -7,6 +7,9 @@ from ballot_app.domain.roles import Role
 
 from .. import factories
 
+#: The confirmation page's button: irreversible steps are asked first.
+CONFIRM = {"confirmed": "y"}
+
 READ = ["/meetings/{id}", "/meetings/{id}/results"]
 MANAGE_GET = ["/meetings/{id}/tokens.csv", "/print/{id}/slips", "/print/{id}/test-qr"]
 MANAGE_POST = ["/meetings/{id}/close"]
@@ -49,26 +52,31 @@ def test_access_matrix_get(app, client, actions, role, inside, path, status):
 def test_a_teller_cannot_open_or_close_the_box(app, client, actions):
     m = factories.meeting(app)
     actions.login_as(factories.teller(m))
-    assert client.post(f"/meetings/{m.id}/close").status_code == 403
+    assert client.post(f"/meetings/{m.id}/close", data=CONFIRM).status_code == 403
     assert m.state == MeetingState.OPEN
 
 
 def test_an_organizer_of_another_group_cannot_close_the_box(app, client, actions):
     m = factories.meeting(app)
     actions.login_as(factories.user(Role.ORGANIZER, grp=factories.group("第二考核组")))
-    assert client.post(f"/meetings/{m.id}/close").status_code == 403
+    assert client.post(f"/meetings/{m.id}/close", data=CONFIRM).status_code == 403
 
 
 def test_only_an_admin_may_reopen_and_only_with_a_reason(app, client, actions):
     m = factories.meeting(app, state=MeetingState.CLOSED)
     actions.login_as(factories.user(Role.ORGANIZER))
-    assert client.post(f"/meetings/{m.id}/reopen", data={"reason": "漏投"}).status_code == 409
+    assert (
+        client.post(f"/meetings/{m.id}/reopen", data={**{"reason": "漏投"}, **CONFIRM}).status_code
+        == 409
+    )
     client.post("/logout")
     actions.login_as(factories.user(Role.ADMIN, name="root"))
-    r = client.post(f"/meetings/{m.id}/reopen", data={"reason": ""})
+    r = client.post(f"/meetings/{m.id}/reopen", data={**{"reason": ""}, **CONFIRM})
     assert r.status_code == 400 and "请填写原因" in r.get_data(as_text=True)
     assert (
-        client.post(f"/meetings/{m.id}/reopen", data={"reason": "有两位同志迟到"}).status_code
+        client.post(
+            f"/meetings/{m.id}/reopen", data={**{"reason": "有两位同志迟到"}, **CONFIRM}
+        ).status_code
         == 302
     )
     assert m.state == MeetingState.OPEN
@@ -81,7 +89,7 @@ def test_results_stay_sealed_until_the_box_closes(app, client, actions):
     html = client.get(f"/meetings/{m.id}/results").get_data(as_text=True)
     assert "关闭投票箱后才显示" in html and "称职以上率" not in html
     assert client.get(f"/print/{m.id}/slip7").status_code == 409
-    client.post(f"/meetings/{m.id}/close")
+    client.post(f"/meetings/{m.id}/close", data=CONFIRM)
     html = client.get(f"/meetings/{m.id}/results").get_data(as_text=True)
     assert "称职以上率" in html
     assert client.get(f"/meetings/{m.id}/tally.json").get_json()["slip7"]["returned"] == 1

@@ -14,6 +14,9 @@ from ballot_app.models import AuditEvent, Ballot, Form5Mark, Form6Mark, Meeting,
 
 from .. import factories
 
+#: The confirmation page's button: irreversible steps are asked first.
+CONFIRM = {"confirmed": "y"}
+
 NAMES = {"counter_name": "计票甲", "scrutineer_name": "监票乙"}
 
 
@@ -29,11 +32,11 @@ def _closed_with_votes(app, n: int = 3):  # type: ignore[no-untyped-def]
 def test_only_organizers_and_admins_certify_and_names_are_required(app, client, actions):
     m, owner = _closed_with_votes(app)
     actions.login_as(factories.teller(m, name="jp"))
-    assert client.post(f"/meetings/{m.id}/certify", data=NAMES).status_code == 403
+    assert client.post(f"/meetings/{m.id}/certify", data={**NAMES, **CONFIRM}).status_code == 403
     actions.login_as(owner)
-    blank = client.post(f"/meetings/{m.id}/certify", data={"counter_name": "计票甲"})
+    blank = client.post(f"/meetings/{m.id}/certify", data={**{"counter_name": "计票甲"}, **CONFIRM})
     assert blank.status_code == 400 and "请填写监票人的姓名" in blank.get_data(as_text=True)
-    assert client.post(f"/meetings/{m.id}/certify", data=NAMES).status_code == 302
+    assert client.post(f"/meetings/{m.id}/certify", data={**NAMES, **CONFIRM}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Meeting, m.id).state == MeetingState.CERTIFIED
     event = db.session.scalars(
@@ -57,7 +60,7 @@ def test_more_returned_than_issued_blocks_certifying_with_the_reason(app, client
     db.session.add(extra)
     db.session.commit()
     actions.login_as(owner)
-    page = client.post(f"/meetings/{m.id}/certify", data=NAMES)
+    page = client.post(f"/meetings/{m.id}/certify", data={**NAMES, **CONFIRM})
     assert page.status_code == 400 and "收回的票数多于发出的票数" in page.get_data(as_text=True)
     assert db.session.get(Meeting, m.id).state == MeetingState.CLOSED
 
@@ -154,7 +157,7 @@ def test_the_graded_base_leaves_abstentions_out_and_prints_beside_the_rate(app, 
     settings = {"secretary_name": m.secretary_name, "paper_issued": "0", "live_step": "5"}
     saved = client.post(f"/meetings/{m.id}/settings", data={**settings, "pass_rate_base": "graded"})
     assert saved.status_code == 302
-    client.post(f"/meetings/{m.id}/close")
+    client.post(f"/meetings/{m.id}/close", data=CONFIRM)
     slip7 = client.get(f"/print/{m.id}/slip7").get_data(as_text=True)
     assert '合格率为<span class="blank ">50.00</span>%' in slip7
     assert "按评定票（不含弃权）计算：1 ÷ 2" in slip7

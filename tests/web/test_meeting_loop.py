@@ -11,6 +11,9 @@ from ballot_app.models import Ballot, Meeting
 
 from .. import factories
 
+#: The confirmation page's button: irreversible steps are asked first.
+CONFIRM = {"confirmed": "y"}
+
 
 def _meeting_id(location: str) -> int:
     found = re.search(r"/meetings/(\d+)", location)
@@ -71,7 +74,7 @@ def test_organizer_runs_a_meeting_from_roster_to_slip7(app, client, actions):
     assert text.count('class="slip cat-A"') == 2 and text.count('class="slip cat-B"') == 3
     assert "<svg" in text and "@page" in text and "在浏览器打开" in text
 
-    assert client.post(f"/meetings/{meeting_id}/open").status_code == 302
+    assert client.post(f"/meetings/{meeting_id}/open", data=CONFIRM).status_code == 302
     meeting = db.session.get(Meeting, meeting_id)
     values = factories.slip_values(app, meeting)
     voter = app.test_client()
@@ -86,7 +89,7 @@ def test_organizer_runs_a_meeting_from_roster_to_slip7(app, client, actions):
         assert "投票成功" in receipt.get_data(as_text=True)
     assert db.session.query(Ballot).count() == 5
 
-    assert client.post(f"/meetings/{meeting_id}/close").status_code == 302
+    assert client.post(f"/meetings/{meeting_id}/close", data=CONFIRM).status_code == 302
     slip7 = client.get(f"/print/{meeting_id}/slip7").get_data(as_text=True)
     assert "民主测评结果报告单" in slip7
     assert re.search(r"共发出民主测评票<span class=\"blank \">5</span>张", slip7)
@@ -130,16 +133,17 @@ def test_the_meeting_page_follows_the_order_of_the_work_and_marks_where_it_stand
     # A table without slips has no turnout line.
     assert "表B 已投 0 / 4" in page and "表A 已投" not in page
 
-    client.post(f"/meetings/{m.id}/open")
+    client.post(f"/meetings/{m.id}/open", data=CONFIRM)
     page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
     assert [n for _, n, _ in _steps(page) if n.endswith("*")] == ["关闭*"]
     assert [done for _, _, done in _steps(page)] == [True] * 4 + [False] * 4
 
-    client.post(f"/meetings/{m.id}/close")
+    client.post(f"/meetings/{m.id}/close", data=CONFIRM)
     page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
     assert [n for _, n, _ in _steps(page) if n.endswith("*")] == ["核对*"]  # no paper issued
     client.post(
-        f"/meetings/{m.id}/certify", data={"counter_name": "计票甲", "scrutineer_name": "监票乙"}
+        f"/meetings/{m.id}/certify",
+        data={"counter_name": "计票甲", "scrutineer_name": "监票乙", **CONFIRM},
     )
     page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
     assert all(done for _, _, done in _steps(page)) and 'aria-current="step"' not in page
@@ -160,7 +164,7 @@ def test_live_settings_are_shown_locked_once_the_box_opens(app, client, actions)
     page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
     assert not re.search(r'<input [^>]*disabled id="live_step"', page)
     assert "投票箱已开启：步长整场不变" not in page
-    client.post(f"/meetings/{m.id}/open")
+    client.post(f"/meetings/{m.id}/open", data=CONFIRM)
     page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
     assert re.search(r'<input [^>]*disabled id="live_step"', page)
     assert re.search(r'<input [^>]*disabled id="live_turnout_only"', page)
@@ -180,7 +184,7 @@ def test_the_monitor_qr_appears_only_once_the_box_is_open(app, client, actions):
     page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
     assert "开启投票后这里会出现监票人二维码" in page and 'aria-label="监票二维码"' not in page
     assert "/m/" not in page
-    client.post(f"/meetings/{m.id}/open")
+    client.post(f"/meetings/{m.id}/open", data=CONFIRM)
     page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
     assert 'aria-label="监票二维码"' in page and "开启投票后这里会出现" not in page
 

@@ -8,6 +8,9 @@ from ballot_app.domain.roles import Role
 
 from .. import factories
 
+#: The confirmation page's button: irreversible steps are asked first.
+CONFIRM = {"confirmed": "y"}
+
 
 def _link(client, meeting_id: int) -> str:
     page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
@@ -62,7 +65,7 @@ def test_revoking_ends_every_link_given_out(app, client, actions):
     m = factories.meeting(app)
     actions.login_as(factories.user(Role.ORGANIZER, name="zuzhi", grp=factories.group()))
     old = _link(client, m.id)
-    assert client.post(f"/meetings/{m.id}/monitor/revoke").status_code == 302
+    assert client.post(f"/meetings/{m.id}/monitor/revoke", data=CONFIRM).status_code == 302
     new = _link(client, m.id)
     assert app.test_client().get(old).status_code == 404
     assert app.test_client().get(new).status_code == 200

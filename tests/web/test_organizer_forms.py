@@ -13,6 +13,9 @@ from ballot_app.services import results
 
 from .. import factories
 
+#: The confirmation page's button: irreversible steps are asked first.
+CONFIRM = {"confirmed": "y"}
+
 
 def test_a_post_without_csrf_token_reshows_what_was_typed(app, tmp_path):
     app.config["WTF_CSRF_ENABLED"] = True
@@ -61,7 +64,7 @@ def test_opening_an_unready_meeting_says_what_is_missing(app, client, actions):
     actions.login_as(owner)
     html = client.get(f"/meetings/{m.id}").get_data(as_text=True)
     assert "还没有生成测评码" in html
-    r = client.post(f"/meetings/{m.id}/open")
+    r = client.post(f"/meetings/{m.id}/open", data=CONFIRM)
     assert r.status_code == 409 and "还没有生成测评码" in r.get_data(as_text=True)
 
 
@@ -160,7 +163,7 @@ def test_meeting_page_warns_before_opening_when_a_table_has_fewer_than_two_steps
     page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
     assert "表A只有 7 张测评码，少于步长的两倍（10）" in page
     assert "表A的实时结果要收回满 5 票才出现" in page
-    client.post(f"/meetings/{m.id}/open")
+    client.post(f"/meetings/{m.id}/open", data=CONFIRM)
     assert "张测评码，少于步长" not in client.get(f"/meetings/{m.id}").get_data(as_text=True)
 
 
@@ -169,8 +172,11 @@ def test_void_a_slip_through_the_page(app, client, actions):
     m = factories.meeting(app, owner=owner)
     actions.login_as(owner)
     code = factories.manual_codes(app, m)[0]
-    assert client.post(f"/meetings/{m.id}/slips/void", data={"code": code}).status_code == 302
-    r = client.post(f"/meetings/{m.id}/slips/void", data={"code": "ZZZZ"})
+    assert (
+        client.post(f"/meetings/{m.id}/slips/void", data={**{"code": code}, **CONFIRM}).status_code
+        == 302
+    )
+    r = client.post(f"/meetings/{m.id}/slips/void", data={**{"code": "ZZZZ"}, **CONFIRM})
     assert r.status_code == 400 and 'value="ZZZZ"' in r.get_data(as_text=True)
 
 
@@ -178,16 +184,22 @@ def test_after_closing_leftover_slips_are_voided_by_count(app, client, actions):
     m = factories.meeting(app, a=3, b=5)
     actions.login_as(factories.user())
     factories.cast(app, m, factories.slip_values(app, m, "B")[0])
-    early = client.post(f"/meetings/{m.id}/slips/void-count", data={"count_a": 1, "count_b": 0})
+    early = client.post(
+        f"/meetings/{m.id}/slips/void-count", data={**{"count_a": 1, "count_b": 0}, **CONFIRM}
+    )
     assert early.status_code == 400 and "按张数作废要在关闭投票箱之后" in early.get_data(
         as_text=True
     )
-    client.post(f"/meetings/{m.id}/close")
-    too_many = client.post(f"/meetings/{m.id}/slips/void-count", data={"count_a": 1, "count_b": 5})
+    client.post(f"/meetings/{m.id}/close", data=CONFIRM)
+    too_many = client.post(
+        f"/meetings/{m.id}/slips/void-count", data={**{"count_a": 1, "count_b": 5}, **CONFIRM}
+    )
     page = too_many.get_data(as_text=True)
     assert too_many.status_code == 400 and "只剩 4 张没有用过的测评码" in page
     assert 'value="5"' in page  # what was typed stays in the form
-    done = client.post(f"/meetings/{m.id}/slips/void-count", data={"count_a": 1, "count_b": 3})
+    done = client.post(
+        f"/meetings/{m.id}/slips/void-count", data={**{"count_a": 1, "count_b": 3}, **CONFIRM}
+    )
     assert done.status_code == 302
     stats = results.token_stats(m.id)
     assert (stats.voided["A"], stats.voided["B"], stats.used["B"]) == (1, 3, 1)
@@ -243,7 +255,7 @@ def test_slip7_with_no_graded_ballot_on_the_graded_base_prints_a_dash(app, clien
     m.pass_rate_base = "graded"
     factories.cast(app, m, factories.slip_values(app, m)[0], duty=None)
     actions.login_as(owner)
-    client.post(f"/meetings/{m.id}/close")
+    client.post(f"/meetings/{m.id}/close", data=CONFIRM)
     html = client.get(f"/print/{m.id}/slip7").get_data(as_text=True)
     # A blank duty row is 弃权: the ballot is valid, and the graded base (no 弃权) is 0.
     assert 'class="blank ">—</span>%' in html

@@ -8,6 +8,9 @@ from ballot_app.models import AuditEvent, Meeting, User
 
 from .. import factories
 
+#: The confirmation page's button: irreversible steps are asked first.
+CONFIRM = {"confirmed": "y"}
+
 
 def test_a_teller_sees_only_the_meetings_assigned_to_them(app, client, actions):
     mine = factories.meeting(app, unit_name="甲镇")
@@ -48,7 +51,7 @@ def test_an_organizer_creates_assigns_and_removes_a_teller_with_audit_events(app
     db.session.expire_all()
     meeting = db.session.get(Meeting, m.id)
     assert {t.username for t in meeting.tellers} == {"jipiao", "jianpiao"}
-    client.post(f"/meetings/{m.id}/tellers/{existing.id}/remove")
+    client.post(f"/meetings/{m.id}/tellers/{existing.id}/remove", data=CONFIRM)
     db.session.expire_all()
     assert [t.username for t in db.session.get(Meeting, m.id).tellers] == ["jipiao"]
     actions = [
