@@ -250,8 +250,7 @@ def withdraw_sheet(
     user: User, meeting: Meeting, stack_number: int, number: int, reason: str
 ) -> None:
     """Take a counted paper ballot out of the box again, with the reason in the audit log."""
-    _check_entry_state(meeting)
-    sheet = _counted_sheet(meeting, stack_number, number, reason, "撤回")
+    sheet = sheet_to_withdraw(meeting, stack_number, number, reason)
     if sheet.ballot_id:
         db.session.delete(db.session.get(Ballot, sheet.ballot_id))
     if sheet.comment_id:
@@ -261,6 +260,13 @@ def withdraw_sheet(
     record_event(
         user, meeting, "paper.withdraw", f"撤回第 {stack_number} 叠第 {number} 张：{reason.strip()}"
     )
+
+
+def sheet_to_withdraw(meeting: Meeting, stack_number: int, number: int, reason: str) -> PaperSheet:
+    """The counted sheet to withdraw, checked as `withdraw_sheet` will check it: what the
+    confirmation step shows (nothing is written)."""
+    _check_entry_state(meeting)
+    return _counted_sheet(meeting, stack_number, number, reason, "撤回")
 
 
 def sheet_to_void(meeting: Meeting, stack_number: int, number: int, reason: str) -> PaperSheet:

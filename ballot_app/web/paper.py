@@ -3,11 +3,16 @@ check, withdrawing a mistaken entry and voiding a ballot by the tellers' decisio
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms import Form, TextAreaField
 
-from ..domain.choices import Category
+from ..domain.ballot_spec import BallotSpec
+from ..domain.choices import COMMENT_MAX_CHARS, Category
 from ..domain.marks import Packet, read_packet
 from ..domain.meeting_state import MeetingState
 from ..domain.paper import PASS_LABELS, PaperPhase, blank_marks, compare_passes, short_marks
@@ -22,6 +27,66 @@ bp = Blueprint("paper", __name__, url_prefix="/meetings/<int:meeting_id>/paper")
 Page = Response | str | tuple[str, int]
 #: The void form shares the page with the withdraw form: its own field names and ids.
 VOID_PREFIX = "void"
+#: The sheet-entry form's id (and the anchor its redirects land on).
+ENTRY = "entry"
+
+
+class CommentForm(Form):
+    """Form 6's comment as the teller copies it, drawn by the field() macro; read_packet
+    checks it (this form holds no validator and no CSRF token: the entry form's is posted)."""
+
+    comment = TextAreaField(
+        "评议意见或工作建议（照票面抄录，可不填）",
+        render_kw={"rows": 3, "maxlength": COMMENT_MAX_CHARS},
+    )
+
+
+@dataclass(frozen=True)
+class _Label:
+    text: str
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One refused row of a typed sheet, as the error summary reads a form's field."""
+
+    id: str  #: the row's <fieldset> (templates/voter/_rows.html), or the comment's textarea
+    label: _Label
+    errors: list[str]
+    type: str = "PaperRow"
+
+
+@dataclass
+class EntryErrors:
+    """A refused sheet as templates/_macros/forms.html's summary() and open_if() read a form:
+    the sheet entry is drawn by templates/voter/_rows.html, not by a WTForms form."""
+
+    fields: list[RowError] = field(default_factory=list)
+    form_errors: list[str] = field(default_factory=list)
+    anchor: str = ENTRY
+
+    def __iter__(self) -> Iterator[RowError]:
+        return iter(self.fields)
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        return {f.id: f.errors for f in self.fields}
+
+
+def _entry_errors(spec: BallotSpec, errors: dict[str, str]) -> EntryErrors:
+    """The summary's links, in the order of the rows on the page."""
+    fields = []
+    for i, row in enumerate(spec.form5, 1):
+        if row.field in errors:
+            label = f"表5 第 {i} 行 {row.title}"
+            fields.append(RowError(row.field, _Label(label), [errors[row.field]]))
+    for row in spec.form6:
+        if row.field in errors:
+            fields.append(RowError(row.field, _Label(f"表6 {row.title}"), [errors[row.field]]))
+    if "comment" in errors:
+        fields.append(RowError("comment", _Label("评议意见或工作建议"), [errors["comment"]]))
+    notes = ["这一张没有录进去：请改正标出的行，再提交。已选的内容都还在。"] if fields else []
+    return EntryErrors(fields, notes)
 
 
 def _index(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, int]:
@@ -92,6 +157,10 @@ def _stack_page(
     if stack.phase == PaperPhase.SECOND and second and len(second) >= len(first):
         differences = compare_passes(spec, [s.marks for s in first], [s.marks for s in second])
     listed = stack.pass_sheets(pass_no)
+    errors = dict(packet.errors) if packet else {}
+    comment = CommentForm(data={"comment": packet.comment if packet else ""})
+    if "comment" in errors:
+        comment.comment.errors = [errors["comment"]]
     return (
         render_template(
             "paper/stack.html",
@@ -101,7 +170,9 @@ def _stack_page(
             pass_no=pass_no,
             pass_label=PASS_LABELS[pass_no],
             packet=packet or Packet(blank_marks(spec)),
-            errors=packet.errors if packet else {},
+            errors=errors,
+            entry=_entry_errors(spec, errors),
+            comment_form=comment,
             correcting=correcting,
             next_number=len(listed) + 1,
             listed=[(s, short_marks(spec, s.marks)) for s in listed],
@@ -139,6 +210,7 @@ def enter(meeting: Meeting, number: int) -> Page:
     found = paper.get_stack(meeting, number)
     spec = paper.entry_spec(meeting, found.category)
     correcting = _correcting()
+    # A stale page never gets here: the app's CSRF page posts what was typed again.
     if not ActionForm().validate_on_submit():
         return _stack_page(meeting, found, correcting=correcting, status=400)
     packet = read_packet(spec, request.form.getlist, paper=True)
@@ -237,25 +309,49 @@ def discard(meeting: Meeting, number: int) -> Page:
 @role_required(*EVERYONE)
 @with_meeting()
 def withdraw(meeting: Meeting) -> Page:
+    """Withdraw a mistaken entry from the box: the first post shows the sheet and asks to
+    confirm, only the confirmation's post (confirmed=y) withdraws it."""
     form = WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            paper.withdraw_sheet(
-                current_user,
-                meeting,
-                form.stack.data or 0,
-                form.sheet.data or 0,
-                form.reason.data or "",
-            )
-        except InvalidInput as e:
-            show_errors(form, e)
-        else:
-            flash(
-                f"已撤回第 {form.stack.data} 叠第 {form.sheet.data} 张，原因已记入操作日志。",
-                "success",
-            )
-            return redirect(url_for("paper.index", meeting_id=meeting.id) + "#counted")
-    return _index(meeting, 400, withdraw_form=form)
+    if not form.validate_on_submit():
+        return _index(meeting, 400, withdraw_form=form)
+    stack_no, number, reason = form.stack.data or 0, form.sheet.data or 0, form.reason.data or ""
+    try:
+        if not is_confirmed():
+            sheet = paper.sheet_to_withdraw(meeting, stack_no, number, reason)
+            return confirmation_page(_withdraw_step(meeting, sheet, reason))
+        paper.withdraw_sheet(current_user, meeting, stack_no, number, reason)
+    except InvalidInput as e:
+        show_errors(form, e)
+        return _index(meeting, 400, withdraw_form=form)
+    flash(f"已撤回第 {stack_no} 叠第 {number} 张，原因已记入操作日志。", "success")
+    return redirect(url_for("paper.index", meeting_id=meeting.id) + "#counted")
+
+
+def _withdraw_step(meeting: Meeting, sheet: PaperSheet, reason: str) -> Confirmation:
+    """What withdrawing this sheet will do, for the confirmation page."""
+    stack = sheet.stack
+    short = short_marks(paper.entry_spec(meeting, stack.category), sheet.marks)
+    facts = [
+        f"第 {stack.number} 叠（表{stack.category.value}）第 {sheet.number} 张，"
+        f"录入的票面是 {short}{'，附有意见' if sheet.comment else ''}。请对照纸质票核对。",
+        f"撤回原因：{reason.strip()}",
+    ]
+    if sheet.voided_reason:
+        facts.append(f"这一张已由计票人决定作废（{sheet.voided_reason}），撤回后不再算收回。")
+    consequence = (
+        "撤回后这张票从结果中去掉（不再算收回），所附意见也一并去掉，原因记入操作日志。"
+        "撤回不能恢复；如需要，再新开一叠把它正确地录一遍。"
+    )
+    return Confirmation(
+        f"确认撤回第 {stack.number} 叠第 {sheet.number} 张？",
+        facts,
+        consequence,
+        url_for("paper.withdraw", meeting_id=meeting.id),
+        "确认撤回",
+        url_for("paper.index", meeting_id=meeting.id) + "#counted",
+        hidden={"stack": str(stack.number), "sheet": str(sheet.number), "reason": reason},
+        warning=True,
+    )
 
 
 def _void_confirm(meeting: Meeting, form: VoidSheetForm, sheet: PaperSheet) -> str:

@@ -1,6 +1,8 @@
 """Paper ballots: tellers enter them row by row (with 未填 and 多选), a second teller may
 check a stack, a mistaken entry is withdrawn with a reason; all of it flows into slip 7."""
 
+import re
+
 from sqlalchemy import select
 
 from ballot_app.domain.meeting_state import MeetingState, Transition
@@ -10,8 +12,9 @@ from ballot_app.models import AuditEvent, Ballot, Comment, Meeting, PaperSheet, 
 from ballot_app.services import meetings, results
 
 from .. import factories
+from .test_staff_messages import assert_links_reach_fields
 
-#: The confirmation page's button: finishing a stack is asked first.
+#: The confirmation page's button: finishing a stack or withdrawing a sheet is asked first.
 CONFIRMED = {"confirmed": "y"}
 
 
@@ -136,7 +139,7 @@ def test_a_counted_sheet_is_withdrawn_with_a_reason_until_certification(app, cli
     assert no_reason.status_code == 400 and "请写明撤回的原因" in no_reason.get_data(as_text=True)
     taken = client.post(
         f"/meetings/{m.id}/paper/withdraw",
-        data={"stack": number, "sheet": 1, "reason": "把表A的票录进了表B"},
+        data={"stack": number, "sheet": 1, "reason": "把表A的票录进了表B", **CONFIRMED},
     )
     assert taken.status_code == 302
     assert results.meeting_results(m).returned == 1
@@ -153,10 +156,12 @@ def test_a_counted_sheet_is_withdrawn_with_a_reason_until_certification(app, cli
     # Certifying forgets which sheet made which ballot; the log keeps who entered what.
     assert db.session.scalar(select(PaperSheet.id)) is None
     assert db.session.scalar(select(PaperStack.id)) is None
-    late = client.post(
-        f"/meetings/{m.id}/paper/withdraw", data={"stack": number, "sheet": 2, "reason": "晚了"}
-    )
-    assert late.status_code == 409 and results.meeting_results(m).returned == 1
+    for data in ({}, CONFIRMED):  # neither the question nor the confirmed post
+        late = client.post(
+            f"/meetings/{m.id}/paper/withdraw",
+            data={"stack": number, "sheet": 2, "reason": "晚了", **data},
+        )
+        assert late.status_code == 409 and results.meeting_results(m).returned == 1
 
 
 def _counted_stack(client, m, sheets):  # type: ignore[no-untyped-def]
@@ -253,8 +258,20 @@ def test_an_entry_with_an_unknown_mark_is_refused_and_keeps_what_was_typed(app, 
     assert page.status_code == 400 and "这一张没有录进去" in html
     first = factories.evaluee_ids(m)[0]
     assert f'id="f5_{first}-excellent" name="f5_{first}" value="excellent" checked' in html
-    assert ">意见</textarea>" in html
+    assert "意见</textarea>" in html
     assert db.session.scalar(select(PaperSheet.id)) is None
+    assert 'id="f6_activity-poor" name="f6_activity" value="poor" checked' in html
+    # The summary comes first, links the refused row (its fieldset), says nothing was saved;
+    # the row's message sits in the row.
+    content = html[html.index('<main class="" id="main">') :]
+    assert content.index('class="error-summary"') < content.index("<h1>")
+    assert "有 1 处需要修改" in html
+    second = factories.evaluee_ids(m)[1]
+    assert f'<a href="#f5_{second}">表5 第 2 行 乙二：这一项的选择无法识别' in html
+    assert f'href="#f5_{first}"' not in html
+    assert_links_reach_fields(html)
+    assert html.count('<p class="field-error">这一项的选择无法识别，请重新选择。</p>') == 1
+    assert "<title>有错误：" in html
 
 
 def test_paper_pages_are_for_the_meetings_staff_only(app, client, actions):
@@ -320,3 +337,113 @@ def test_finishing_or_discarding_a_stack_asks_first_and_does_nothing_until_confi
     assert "删除第 1 叠？" in asked and db.session.get(PaperStack, 1) is not None
     client.post(f"/meetings/{m.id}/paper/1/finish", data=CONFIRMED)
     assert db.session.query(Ballot).count() == 1
+
+
+def _withdraw(client, m, number, sheet, reason, **extra):  # type: ignore[no-untyped-def]
+    data = {"stack": number, "sheet": sheet, "reason": reason, **extra}
+    return client.post(f"/meetings/{m.id}/paper/withdraw", data=data)
+
+
+def test_withdrawing_a_counted_sheet_asks_first_with_its_marks_and_reason(app, client, actions):
+    m, _ = _setup(app)
+    actions.login_as(factories.teller(m))
+    number = _counted_stack(client, m, SHEETS[:2])
+    asked = _withdraw(client, m, number, 1, "把表A的票录进了表B")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "确认撤回第 1 叠第 1 张？" in page
+    assert "优×— / 好×" in page and "附有意见" in page and "撤回原因：把表A的票录进了表B" in page
+    assert ">确认撤回</button>" in page and 'name="confirmed" value="y"' in page
+    for name, value in (("stack", number), ("sheet", 1), ("reason", "把表A的票录进了表B")):
+        assert f'name="{name}" value="{value}"' in page
+    # Nothing happened yet.
+    assert results.meeting_results(m).returned == 2
+    assert db.session.scalar(select(Comment.id)) is not None
+    assert not db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "paper.withdraw")
+    ).all()
+    done = _withdraw(client, m, number, 1, "把表A的票录进了表B", **CONFIRMED)
+    assert done.status_code == 302 and done.headers["Location"].endswith("/paper#counted")
+    assert results.meeting_results(m).returned == 1
+    # A sheet already withdrawn is refused at the question already.
+    again = _withdraw(client, m, number, 1, "再撤一次")
+    html = again.get_data(as_text=True)
+    assert again.status_code == 400 and "第 1 叠第 1 张已经撤回过了" in html
+    assert "确认撤回" not in html
+
+
+def _content(html: str) -> str:
+    return html[html.index('<main class="" id="main">') :]
+
+
+def test_a_refused_withdraw_is_summarised_at_the_top_in_an_open_details(app, client, actions):
+    m, _ = _setup(app)
+    actions.login_as(factories.teller(m))
+    number = _counted_stack(client, m, SHEETS[:2])
+    no_reason = _withdraw(client, m, number, 2, "")
+    html = no_reason.get_data(as_text=True)
+    assert no_reason.status_code == 400
+    content = _content(html)
+    assert content.index('class="error-summary"') < content.index("<h1>")
+    assert '<a href="#reason">撤回原因（记入操作日志）：请写明撤回的原因。</a>' in html
+    assert_links_reach_fields(html)
+    assert re.search(r'<details id="withdraw" open>', html)
+    assert not re.search(r'<details id="void" open>', html)
+    assert re.search(r'<input[^>]* id="stack"[^>]* value="1"', html)
+    assert re.search(r'<input[^>]* id="sheet"[^>]* value="2"', html)
+    assert '<p class="field-error" id="reason-error">请写明撤回的原因。</p>' in html
+    assert not re.search(r'id="csrf_token"', html)
+    # The service refuses a sheet that is not there: the typed reason stays.
+    wrong = _withdraw(client, m, number, 9, "第九张录错了", **CONFIRMED)
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 400 and "第 1 叠没有第 9 张。" in html
+    assert 'href="#sheet"' in html and "第九张录错了</textarea>" in html
+    assert_links_reach_fields(html)
+    assert re.search(r'<details id="withdraw" open>', html)
+    assert results.meeting_results(m).returned == 2
+
+
+def test_a_refused_void_is_summarised_at_the_top_in_an_open_details(app, client, actions):
+    m, _ = _setup(app)
+    actions.login_as(factories.teller(m))
+    number = _counted_stack(client, m, SHEETS[:2])
+    refused = _void(client, m, number, 7, "票面有记号")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    content = _content(html)
+    assert content.index('class="error-summary"') < content.index("<h1>")
+    assert 'href="#void-sheet"' in html and "第 1 叠没有第 7 张。" in html
+    assert_links_reach_fields(html)
+    assert re.search(r'<details id="void" open>', html)
+    assert not re.search(r'<details id="withdraw" open>', html)
+    assert "票面有记号</textarea>" in html
+    assert re.search(r'<input aria-describedby="void-sheet-error"[^>]* value="7"', html)
+    empty = _void(client, m, number, 1, "")
+    html = empty.get_data(as_text=True)
+    assert '<a href="#void-reason">作废原因（记入操作日志）：' in html
+    assert_links_reach_fields(html)
+
+
+def test_a_withdraw_before_any_sheet_counted_still_shows_its_form(app, client, actions):
+    m, _ = _setup(app)
+    actions.login_as(factories.teller(m))
+    refused = _withdraw(client, m, 1, 1, "录错")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "没有已计入的第 1 叠。" in html
+    assert_links_reach_fields(html)  # the summary's links have their fields on the page
+    assert re.search(r'<details id="withdraw" open>', html) and "录错</textarea>" in html
+
+
+def test_the_paper_lists_are_cards_with_a_label_on_every_cell(app, client, actions):
+    m, _ = _setup(app)
+    actions.login_as(factories.teller(m))
+    number = _counted_stack(client, m, SHEETS[:2])
+    for path in ("", f"/{number}"):
+        html = client.get(f"/meetings/{m.id}/paper{path}").get_data(as_text=True)
+        tables = re.findall(r'<table class="cards[^"]*">.*?</table>', html, re.S)
+        assert tables, path
+        for table in tables:
+            body = table[table.index("<tbody>") :]
+            cells = re.findall(r"<td[^>]*>", body)
+            assert cells and all("data-label=" in c for c in cells), path
+        assert "error-summary" not in html and "<details open" not in html
+        assert not re.search(r'id="csrf_token"', html)
