@@ -128,3 +128,14 @@ def test_the_live_count_keeps_working_with_shares_in_the_parts_it_copies(app, cl
     assert closed["form5"] == results.meeting_results(m).as_dict()["form5"]
     assert closed["form6"]["shares"]["duty"]["good"] == "100.00"
     assert closed["form5"]["combined"]["evaluees"][1]["shares"]["excellent"] == "100.00"
+
+
+def test_a_meeting_without_table_a_shows_its_one_table_not_a_half_empty_combined(
+    app, client, actions
+):
+    m = factories.meeting(app, a=0, b=6, members=1)
+    actions.login_as(db.session.get(User, m.created_by_id))
+    for value in factories.slip_values(app, m)[:5]:
+        factories.cast(app, m, value)
+    page = client.get(f"/meetings/{m.id}/live").get_data(as_text=True)
+    assert "表B（5 票）" in page and "A、B 合计" not in page
