@@ -3,7 +3,7 @@
 from .ballot import Ballot, Comment, Form5Mark, Form6Mark, Receipt
 from .meeting import AuditEvent, Evaluee, LiveView, Meeting, meeting_teller
 from .paper import PaperSheet, PaperStack
-from .people import Campaign, Group, Member, Unit, User
+from .people import Campaign, Group, Member, Throttle, Unit, User
 from .token import Token
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "PaperStack",
     "Member",
     "Receipt",
+    "Throttle",
     "Token",
     "Unit",
     "User",

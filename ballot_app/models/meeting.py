@@ -106,6 +106,9 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
     )
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
+    #: SHA-256 over the previous event's digest and this event's fields: a chain that makes
+    #: an edited or deleted event visible (`flask verify`).
+    digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     user: Mapped[User | None] = relationship()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import Enum, Float, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.roles import Role
@@ -22,6 +22,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id", ondelete="SET NULL"))
     is_enabled: Mapped[bool] = mapped_column(default=True)
+    #: Part of every session cookie; raised by a logout, a password change or a disable, it
+    #: ends every session of this account on every node at once.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: A password set by someone else (an admin's reset, a new account): changed at login.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     group: Mapped[Group | None] = relationship()
 
@@ -91,3 +96,18 @@ class Member(db.Model):  # type: ignore[name-defined,misc]
     position: Mapped[int] = mapped_column(default=0)
 
     unit: Mapped[Unit] = relationship(back_populates="members")
+
+
+class Throttle(db.Model):  # type: ignore[name-defined,misc]
+    """Failed tries counted per key (an account, a client, a meeting's manual codes), shared
+    by every app process and node: slows guessing without locking out a hall's shared
+    address. Keys are keyed hashes, never a typed password, code or address in clear."""
+
+    #: What is counted, e.g. "login-account:<hmac>"; never a slip's own code.
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    #: Failures in the current window.
+    tries: Mapped[int] = mapped_column(default=0)
+    #: When the current window began (seconds since the epoch).
+    window_started: Mapped[float] = mapped_column(Float, default=0.0)
+    #: No try is taken before this moment (seconds since the epoch).
+    blocked_until: Mapped[float] = mapped_column(Float, default=0.0)
