@@ -62,18 +62,22 @@ class SettingsInput:
     live_turnout_only: bool = False
 
 
+#: The same answer for a meeting that does not exist and one the user may not see, so that
+#: nobody learns which meeting ids exist in other groups.
+NO_SUCH_MEETING = (
+    "找不到这次会议：它可能已被删除，或者不在您的账号能看到的范围内"
+    "（计票人账号要由考核组在会议页面「计票人账号」中加上）。请回到首页重新选择。"
+)
+
+
 def get_meeting(user: User, meeting_id: int) -> Meeting:
-    """A meeting the user may see, or NotFound / Forbidden."""
+    """A meeting the user may see, or NotFound (also for one of another group)."""
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound("找不到这次会议，它可能已被删除。请回到首页重新选择。")
+        raise NotFound(NO_SUCH_MEETING)
     assigned = user.role == Role.TELLER and is_assigned(user, meeting.id)
     if not may_see_meeting(user.role, user.group_id, meeting.unit.group_id, assigned=assigned):
-        if user.role == Role.TELLER:
-            raise Forbidden(
-                "您的计票人账号没有分配到这次会议。请考核组在会议页面「计票人账号」中加上您。"
-            )
-        raise Forbidden("这次会议不属于您所在的考核组。如需查看，请与管理员联系。")
+        raise NotFound(NO_SUCH_MEETING)
     return meeting
 
 

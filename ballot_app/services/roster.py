@@ -13,7 +13,7 @@ from ..domain.roles import Role, may_see_unit
 from ..extensions import db
 from ..models import Campaign, Group, Meeting, Member, Unit, User, meeting_teller
 from .audit import record_event
-from .errors import DuplicateWarning, Forbidden, InvalidInput, NotFound
+from .errors import DuplicateWarning, InvalidInput, NotFound
 from .ordering import move_one_place
 
 UNIT_KINDS = {"township": "乡镇", "department": "区直单位"}
@@ -79,16 +79,22 @@ def visible_units(user: User) -> list[Unit]:
     return list(db.session.scalars(query))
 
 
+#: The same answer for a unit that does not exist and one the user may not see.
+NO_SUCH_UNIT = (
+    "找不到这个单位：它可能已被删除，或者不在您的账号能看到的范围内。请回到首页重新选择。"
+)
+
+
 def get_unit(user: User, unit_id: int) -> Unit:
-    """A unit the user may see, or NotFound / Forbidden."""
+    """A unit the user may see, or NotFound (also for one of another group)."""
     unit = db.session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound("找不到这个单位，它可能已被删除。请回到首页重新选择。")
+        raise NotFound(NO_SUCH_UNIT)
     if user.role == Role.TELLER:
         if unit.id not in set(db.session.scalars(_units_with_meetings_of(user))):
-            raise Forbidden("您的计票人账号没有分配到这个单位的会议。如需查看，请与考核组联系。")
+            raise NotFound(NO_SUCH_UNIT)
     elif not may_see_unit(user.role, user.group_id, unit.group_id):
-        raise Forbidden("这个单位不属于您所在的考核组。如需查看，请与管理员联系。")
+        raise NotFound(NO_SUCH_UNIT)
     return unit
 
 

@@ -30,14 +30,18 @@ def assigned_meeting_ids(user: User) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def assignable(meeting: Meeting) -> list[User]:
-    """Enabled teller accounts not yet assigned to this meeting, by name."""
+def assignable(meeting: Meeting, user: User | None = None) -> list[User]:
+    """Enabled teller accounts not yet assigned to this meeting, by name: those of the
+    meeting's inspection group (an admin, or no user given, sees every group's)."""
     taken = {u.id for u in meeting.tellers}
     query = (
         select(User)
         .where(User.role == Role.TELLER, User.is_enabled.is_(True))
         .order_by(User.display_name, User.id)
     )
+    if user is not None and user.role != Role.ADMIN:
+        group = meeting.unit.group_id
+        query = query.where(User.group_id == group, User.group_id.is_not(None))
     return [u for u in db.session.scalars(query) if u.id not in taken]
 
 
@@ -51,7 +55,8 @@ def assign(user: User, meeting: Meeting, teller_id: int) -> User:
     """Give an existing teller account this meeting."""
     _check_writable(meeting)
     teller = db.session.get(User, teller_id)
-    if teller is None or teller.role != Role.TELLER or not teller.is_enabled:
+    may_assign = teller in meeting.tellers or teller in assignable(meeting, user)
+    if teller is None or teller.role != Role.TELLER or not teller.is_enabled or not may_assign:
         raise InvalidInput(
             "请从列表中选择一个计票人账号；列表里没有的，可以在下面新建。",
             {"teller_id": "请选择一个计票人账号。"},
@@ -69,6 +74,7 @@ def create_and_assign(
     """Open a new teller account and assign it to this meeting."""
     _check_writable(meeting)
     teller = create_user(username, password, Role.TELLER, display_name=display_name.strip())
+    teller.group_id = meeting.unit.group_id  # a teller of this group's meetings
     return assign(user, meeting, teller.id)
 
 

@@ -162,7 +162,8 @@ def _page_forms(meeting: Meeting, forms: dict[str, object]) -> dict[str, object]
 def assign_form(meeting: Meeting, *, sent: bool = True) -> AssignTellerForm:
     form = AssignTellerForm() if sent else AssignTellerForm(formdata=None)
     form.teller_id.choices = [
-        (u.id, f"{u.display_name}（{u.username}）") for u in tellers.assignable(meeting)
+        (u.id, f"{u.display_name}（{u.username}）")
+        for u in tellers.assignable(meeting, current_user)
     ]
     return form
 

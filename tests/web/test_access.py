@@ -25,14 +25,14 @@ def test_anonymous_people_are_sent_to_login(app, client, path):
 @pytest.mark.parametrize(
     ("role", "inside", "path", "status"),
     [
-        (Role.TELLER, False, "/meetings/{id}", 403),  # same group, but not assigned
+        (Role.TELLER, False, "/meetings/{id}", 404),  # not assigned: as if it did not exist
         (Role.ORGANIZER, True, "/meetings/{id}", 200),
-        (Role.ORGANIZER, False, "/meetings/{id}", 403),
+        (Role.ORGANIZER, False, "/meetings/{id}", 404),  # another group: as if missing
         (Role.ADMIN, False, "/meetings/{id}", 200),
         (Role.TELLER, True, "/meetings/{id}", 200),
         (Role.TELLER, True, "/meetings/{id}/tokens.csv", 403),
         (Role.TELLER, True, "/print/{id}/slips", 403),
-        (Role.ORGANIZER, False, "/meetings/{id}/tokens.json", 403),
+        (Role.ORGANIZER, False, "/meetings/{id}/tokens.json", 404),
         (Role.ORGANIZER, True, "/meetings/{id}/tokens.json", 200),
         (Role.ORGANIZER, True, "/meetings/{id}/tally.json", 409),  # sealed while open
     ],
@@ -59,7 +59,11 @@ def test_a_teller_cannot_open_or_close_the_box(app, client, actions):
 def test_an_organizer_of_another_group_cannot_close_the_box(app, client, actions):
     m = factories.meeting(app)
     actions.login_as(factories.user(Role.ORGANIZER, grp=factories.group("第二考核组")))
-    assert client.post(f"/meetings/{m.id}/close", data=CONFIRM).status_code == 403
+    refused = client.post(f"/meetings/{m.id}/close", data=CONFIRM)
+    missing = client.post(f"/meetings/{m.id + 999}/close", data=CONFIRM)
+    # Exactly the answer for a meeting that does not exist: no id of another group leaks.
+    assert refused.status_code == missing.status_code == 404
+    assert refused.get_data(as_text=True) == missing.get_data(as_text=True)
 
 
 def test_only_an_admin_may_reopen_and_only_with_a_reason(app, client, actions):

@@ -97,7 +97,7 @@ def test_the_results_page_links_the_form6_print_beside_the_others(app, client, a
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("anonymous", 302), ("outsider", 403), ("other teller", 403), ("teller", 200)],
+    [("anonymous", 302), ("outsider", 404), ("other teller", 404), ("teller", 200)],
 )
 def test_the_form6_print_has_form5s_access_rules(app, client, actions, who, status):
     m, _ = _closed(app)

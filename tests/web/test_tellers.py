@@ -21,9 +21,9 @@ def test_a_teller_sees_only_the_meetings_assigned_to_them(app, client, actions):
     assert "甲镇" in home and "乙镇" not in home
     assert client.get(f"/meetings/{mine.id}/live").status_code == 200
     refused = client.get(f"/meetings/{other.id}")
-    assert refused.status_code == 403
-    assert "没有分配到这次会议" in refused.get_data(as_text=True)
-    assert client.get(f"/units/{other.unit_id}").status_code == 403
+    assert refused.status_code == 404
+    assert "不在您的账号能看到的范围内" in refused.get_data(as_text=True)
+    assert client.get(f"/units/{other.unit_id}").status_code == 404
 
 
 def test_an_organizer_creates_assigns_and_removes_a_teller_with_audit_events(app, client, actions):
@@ -82,3 +82,24 @@ def test_a_teller_sees_the_steps_but_no_organizer_controls(app, client, actions)
         assert absent not in page, absent
     # The header is short enough for a phone: the role's short name, the full one on hover.
     assert "（计票人）</small>" in page and 'title="' in page
+
+
+def test_the_assign_list_shows_only_the_groups_own_tellers(app, client, actions):
+    m = factories.meeting(app)
+    owner = db.session.get(User, m.created_by_id)
+    mine = factories.user(Role.TELLER, name="jp-mine", grp=owner.group)
+    theirs = factories.user(Role.TELLER, name="jp-theirs", grp=factories.group("第二考核组"))
+    actions.login_as(owner)
+    page = client.get(f"/meetings/{m.id}").get_data(as_text=True)
+    assert "jp-mine" in page and "jp-theirs" not in page
+    refused = client.post(f"/meetings/{m.id}/tellers", data={"teller_id": theirs.id})
+    assert refused.status_code == 400 and theirs not in m.tellers
+    client.post(f"/meetings/{m.id}/tellers", data={"teller_id": mine.id})
+    assert mine in m.tellers
+    # A teller account opened from the meeting page belongs to the meeting's group.
+    client.post(
+        f"/meetings/{m.id}/tellers/new",
+        data={"username": "jp-new", "display_name": "新计票", "password": "a long password 1"},
+    )
+    new = db.session.scalar(select(User).where(User.username == "jp-new"))
+    assert new.group_id == owner.group_id
