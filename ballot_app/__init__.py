@@ -21,7 +21,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(overrides: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
-    """Build the app: config, database, extensions, blueprints, templates, commands."""
+    """Build the app: config, database, extensions, blueprints, security headers, templates,
+    commands."""
     instance = Path(instance_path or os.environ.get("BALLOT_INSTANCE_PATH") or ROOT / "instance")
     app = Flask(
         __name__,
@@ -33,6 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: str | Non
     configure_extensions(app)
     configure_database(app)
     configure_blueprints(app)
+    configure_headers(app)
     configure_templates(app)
     configure_logging(app)
     configure_commands(app)
@@ -53,6 +55,12 @@ def configure_blueprints(app: Flask) -> None:
     from .web import register_blueprints
 
     register_blueprints(app)
+
+
+def configure_headers(app: Flask) -> None:
+    from .web.headers import configure_headers as configure
+
+    configure(app)
 
 
 def configure_templates(app: Flask) -> None:

@@ -21,6 +21,9 @@ class DefaultConfig:
     #: The address phones use to reach the app: it is what the QR slips encode.
     PUBLIC_BASE_URL = ""
     SESSION_COOKIE_HTTPONLY = True
+    #: False: the session cookie is Secure exactly when the request came over HTTPS (a LAN
+    #: laptop on plain http keeps working); True: always Secure (web/headers.py).
+    SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # an organizer's form may stay open through a meeting
@@ -28,6 +31,12 @@ class DefaultConfig:
     #: Failed manual-code tries a browser session gets before it must wait.
     CODE_TRIES_PER_SESSION = 8
     CODE_TRIES_WAIT_SECONDS = 60
+    #: Proxy hops whose X-Forwarded-For / X-Forwarded-Proto the app trusts (werkzeug's
+    #: ProxyFix; web/headers.py). 0: none, as gunicorn already reads X-Forwarded-Proto from
+    #: the proxy addresses in FORWARDED_ALLOW_IPS (gunicorn.conf.py), trusting by address.
+    #: Set 1 only when the app runs behind one proxy under a server that does not (e.g.
+    #: `flask run` or waitress), and the app's port is reachable from that proxy alone.
+    PROXY_FIX = 0
 
 
 ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL")

@@ -23,7 +23,7 @@ def _vote_on_a_phone(browser, live_server, value):  # type: ignore[no-untyped-de
 
 def _sees_the_vote_without_reload(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_function(
-        "document.querySelector('#live-board').innerText.includes('1 / 4')", timeout=5000
+        "() => document.querySelector('#live-board').innerText.includes('1 / 4')", timeout=5000
     )
     assert page.evaluate("window.__sameDocument === true")  # updated in place, not reloaded
     assert "自动更新中" in page.inner_text("#live-status")

@@ -358,7 +358,7 @@ def test_the_comment_counter_follows_typing_and_speaks_once_typing_pauses(
     assert counter.inner_text() == "已输入 6 / 500 字"  # at once, as one types
     assert page.text_content("#comment-count-live") in ("", "已输入 6 / 500 字")
     page.wait_for_function(
-        "document.getElementById('comment-count-live').textContent === '已输入 6 / 500 字'"
+        "() => document.getElementById('comment-count-live').textContent === '已输入 6 / 500 字'"
     )
     page.fill("#comment", "长" * 500)
     page.locator("#comment").press("End")

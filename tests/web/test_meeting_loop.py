@@ -72,7 +72,7 @@ def test_organizer_runs_a_meeting_from_roster_to_slip7(app, client, actions):
     assert sheet.status_code == 200
     text = sheet.get_data(as_text=True)
     assert text.count('class="slip cat-A"') == 2 and text.count('class="slip cat-B"') == 3
-    assert "<svg" in text and "@page" in text and "在浏览器打开" in text
+    assert "<svg" in text and "page-portrait-8mm.css" in text and "在浏览器打开" in text
 
     assert client.post(f"/meetings/{meeting_id}/open", data=CONFIRM).status_code == 302
     meeting = db.session.get(Meeting, meeting_id)
