@@ -192,8 +192,16 @@ class Proxy:
         """A phone: https to nginx, trusting the test's certificate."""
         return _session(self.dir / "cert.pem")
 
-    def logs(self) -> str:
-        return (self.dir / "access.log").read_text() + (self.dir / "error.log").read_text()
+    def logs(self, *expected: str, within: float = 30.0) -> str:
+        """The access and error logs, once they hold every `expected` piece: nginx writes a
+        request's line after the response has left, so the last one can trail the client.
+        Bounded: after `within` seconds the logs are returned as they are."""
+        deadline = time.monotonic() + within
+        while True:
+            text = (self.dir / "access.log").read_text() + (self.dir / "error.log").read_text()
+            if all(piece in text for piece in expected) or time.monotonic() > deadline:
+                return text
+            time.sleep(0.1)
 
 
 @pytest.fixture
@@ -291,7 +299,7 @@ def test_a_vote_and_a_monitor_link_through_the_proxy_leave_no_credential_in_its_
         assert watched.status_code == 200 and "合计收回</span><strong>2 / 4" in watched.text
         assert watched.headers["Referrer-Policy"] == "no-referrer"
 
-    logged = proxy.logs()
+    logged = proxy.logs("GET /v/...", "POST /v/...", "GET /m/...")
     assert "GET /v/..." in logged and "POST /v/..." in logged and "GET /m/..." in logged
     credential = monitor.removeprefix("/m/").split("?")[0]
     for secret in (values[0], values[0].split(".")[2], credential):
