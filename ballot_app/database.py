@@ -120,6 +120,9 @@ def unit_of_work() -> Iterator[None]:
     if session.info.get(_UNIT):
         yield
         return
+    # A read transaction left open while waiting in the queue would hold back the writer
+    # ahead: the close's VACUUM and checkpoint wait for every reader to finish.
+    end_read()
     with writers_queue(db.engine):
         begin_write()
         session.info[_UNIT] = True

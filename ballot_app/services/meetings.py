@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 
-from ..database import unit_of_work, writes
+from ..database import end_read, unit_of_work, writes
 from ..domain.live_step import MIN_STEP
 from ..domain.meeting_state import (
     SETUP_STATES,
@@ -18,10 +18,11 @@ from ..domain.meeting_state import (
     Transition,
     blockers,
 )
+from ..domain.paper import PaperPhase
 from ..domain.roles import Role, may_see_meeting
 from ..domain.slip7 import PassRateBase
 from ..extensions import db
-from ..models import Evaluee, Meeting, Token, Unit, User
+from ..models import Evaluee, Meeting, PaperStack, Token, Unit, User
 from ..signing import Keys
 from .audit import record_event
 from .bulletin import publish_codes
@@ -276,6 +277,37 @@ def meeting_facts(
 
 TELLER_MAY_NOT = "计票人/监票人账号不能开启、关闭投票箱或确认结果，请由考核组操作。"
 
+#: What the one of two simultaneous steps that came second is told, by the step and the
+#: state the first one left: one of them changed the state, the other changes nothing.
+CAME_SECOND = {
+    (Transition.OPEN, MeetingState.OPEN): (
+        "投票箱刚刚已经开启了（可能是另一位工作人员开启的），不用再开启。请刷新页面查看最新状态。"
+    ),
+    (Transition.CLOSE, MeetingState.CLOSED): (
+        "投票箱刚刚已经关闭了（可能是另一位工作人员关闭的），不用再关闭。请刷新页面查看最新状态。"
+    ),
+    (Transition.REOPEN, MeetingState.OPEN): (
+        "投票箱刚刚已经重新开启了（可能是另一位管理员开启的），不用再开启。请刷新页面查看最新状态。"
+    ),
+    (Transition.REOPEN, MeetingState.CERTIFIED): (
+        "结果刚刚已经确认，会议只读：投票箱不能再重新开启。如确需重新测评，请新建一次测评会议。"
+    ),
+    (Transition.CERTIFY, MeetingState.CERTIFIED): (
+        "结果刚刚已经确认过了（可能是另一位工作人员确认的），不用再确认。请刷新页面查看。"
+    ),
+    (Transition.CERTIFY, MeetingState.OPEN): (
+        "投票箱刚刚被管理员重新开启了，现在不能确认结果：请等投票结束、再次关闭投票箱后再确认。"
+    ),
+}
+#: When the state changed under a step and no sentence above fits.
+STATE_CHANGED = "会议的状态刚刚被别人改变了，这一步没有进行。请刷新页面查看最新状态后再操作。"
+
+
+def _explained(step: Transition, state: MeetingState, found: list[str]) -> list[str]:
+    """The blockers, with a step another person just took said as such."""
+    came_second = CAME_SECOND.get((step, state))
+    return [came_second] if came_second else found
+
 
 def transition_blockers(
     user: User, meeting: Meeting, step: Transition, *, reason: str = ""
@@ -284,7 +316,8 @@ def transition_blockers(
     person to confirm it)."""
     if user.role == Role.TELLER:
         return [TELLER_MAY_NOT]
-    return blockers(step, meeting_facts(user, meeting, reason=reason))
+    found = blockers(step, meeting_facts(user, meeting, reason=reason))
+    return _explained(step, meeting.state, found)
 
 
 def certify_blockers(user: User, meeting: Meeting, counter: str, scrutineer: str) -> list[str]:
@@ -299,23 +332,74 @@ def certify_blockers(user: User, meeting: Meeting, counter: str, scrutineer: str
         counters=(counter, scrutineer),
         pending_paper_stacks=pending_stacks(meeting.id),
     )
-    return blockers(Transition.CERTIFY, facts)
+    return _explained(Transition.CERTIFY, meeting.state, blockers(Transition.CERTIFY, facts))
+
+
+def _move_state(meeting: Meeting, step: Transition, **values: str) -> bool:
+    """The step itself, as one conditional UPDATE: the meeting moves only if it is still in
+    the step's source state (and, to be certified, has no paper stack pending) when the
+    statement runs. Of two simultaneous steps exactly one changes a row; False for the other.
+    Enum columns hold member names: 'OPEN', 'CLOSED'…"""
+    source, target = TRANSITIONS[step]
+    conditions = [Meeting.id == meeting.id, Meeting.state == source]
+    if step == Transition.CERTIFY:
+        pending = select(PaperStack.id).where(
+            PaperStack.meeting_id == meeting.id, PaperStack.phase != PaperPhase.COUNTED
+        )
+        conditions.append(~pending.exists())
+    moved = db.session.execute(
+        update(Meeting)
+        .where(*conditions)
+        .values(state=target, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(meeting)  # read again when next looked at: the UPDATE bypassed it
+    return bool(moved.rowcount)  # type: ignore[attr-defined]
+
+
+def _refused_after(user: User, meeting: Meeting, step: Transition, reason: str) -> StateBlocked:
+    """Why a step's UPDATE changed nothing: the state as it is now, in Chinese."""
+    return StateBlocked(transition_blockers(user, meeting, step, reason=reason) or [STATE_CHANGED])
+
+
+def _let_casts_finish() -> None:
+    """PostgreSQL, in the closing transaction: wait for the casts under way to commit, and
+    make the casts that come next wait for the close. A cast decides by its own conditional
+    UPDATE (casting.py), but it checks the meeting's state in the snapshot it started with,
+    so without this one that saw the box open could commit just after the close, and after
+    the close's rebuild of the storage order. SHARE waits for every transaction writing
+    tokens and holds new ones until this commits; those then see the box closed. SQLite
+    needs nothing: casts and this close take the same writer lock in turn."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("LOCK TABLE token IN SHARE MODE"))
 
 
 def transition(user: User, meeting: Meeting, step: Transition, *, reason: str = "") -> None:
-    """Move the meeting along draft → open → closed (→ open again, by an admin)."""
+    """Move the meeting along draft → open → closed (→ open again, by an admin).
+
+    Of two people taking a step at the same moment (two closes, a reopen and a
+    certification), one moves the meeting and the other is told so, in Chinese."""
     if step == Transition.REOPEN and meeting.state == MeetingState.CLOSED:
         # Everyone saw the exact count while the box was closed: a reopened box steps on
         # from it, never from an older step (the difference would show a few ballots).
         hold_closed_view(meeting)
     meeting_id = meeting.id
+    new_state = TRANSITIONS[step][1]
+    # SQLite: end the page's read before queueing for the writer lock (nothing of the
+    # meeting is read again until the lock is held). A reader waiting in the queue would
+    # keep the rebuild after a close (erase_casting_order, which holds the queue) from
+    # emptying the write-ahead log, for its full 10 s.
+    end_read()
     with unit_of_work():
         if user.role == Role.TELLER:
             raise Forbidden(TELLER_MAY_NOT)
         found = transition_blockers(user, meeting, step, reason=reason)
         if found:
             raise StateBlocked(found)
-        meeting.state = new_state = TRANSITIONS[step][1]
+        if not _move_state(meeting, step):
+            raise _refused_after(user, meeting, step, reason)
+        if new_state == MeetingState.CLOSED:
+            _let_casts_finish()
         record_event(user, meeting, f"meeting.{step.value}", reason.strip())
     if new_state == MeetingState.CLOSED:
         erase_casting_order(meeting_id)  # after the commit: it rebuilds what was written
@@ -328,6 +412,7 @@ def certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: K
     Refused while returned ballots exceed issued ones: SPEC says such a round is invalid.
     """
     meeting_id = meeting.id
+    end_read()  # SQLite: never wait for the writer lock holding a read (see transition)
     _certify(user, meeting, counter, scrutineer, keys)
     # Paper ballots entered after the close were stored in entry order, the sheets just
     # deleted and the bulletin just written: rebuild the storage after the commit.
@@ -338,14 +423,21 @@ def certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: K
 def _certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: Keys) -> None:
     if user.role == Role.TELLER:
         raise Forbidden(TELLER_MAY_NOT)
+    # PostgreSQL: lock the meeting row first, as every paper write does (paper.py), so that
+    # what is read below (pending stacks, the figures) stays as read until the commit: a
+    # paper write under way is waited for and counted, one that comes later finds the
+    # meeting certified. (The UPDATE's own NOT EXISTS alone would look at paper stacks in
+    # the snapshot it started with, before the wait.) SQLite: the writer lock is held.
+    db.session.refresh(meeting, with_for_update={"key_share": True})
     found = certify_blockers(user, meeting, counter, scrutineer)
     if found:
         raise StateBlocked(found)
     figures = meeting_results(meeting)
-    meeting.counter_name, meeting.scrutineer_name = counter.strip(), scrutineer.strip()
-    meeting.state = TRANSITIONS[Transition.CERTIFY][1]
+    names = {"counter_name": counter.strip(), "scrutineer_name": scrutineer.strip()}
+    if not _move_state(meeting, Transition.CERTIFY, **names):
+        raise StateBlocked(certify_blockers(user, meeting, counter, scrutineer) or [STATE_CHANGED])
     certified = figures.as_dict()
-    certified["meeting"]["state"] = meeting.state.value
+    certified["meeting"]["state"] = MeetingState.CERTIFIED.value
     meeting.certified_result = json.dumps(certified, ensure_ascii=False, sort_keys=True)
     publish_codes(meeting, keys)
     forget_entries(meeting.id)

@@ -35,6 +35,18 @@ def _check_entry_state(meeting: Meeting) -> None:
         raise StateBlocked(["投票箱开启后才能录入纸质票。"])
 
 
+def _hold_entry_state(meeting: Meeting) -> None:
+    """The state check of every paper write, made at write time and kept until the commit.
+
+    PostgreSQL: the meeting row is locked (FOR NO KEY UPDATE, which leaves the phones'
+    ballots alone) before the state is read, so a certification and the paper writes of one
+    meeting take turns: a certification waits for the entry under way and then counts it, an
+    entry that comes after it finds the meeting certified. SQLite: the unit of work holds
+    the one writer lock already, and the state is read fresh under it."""
+    db.session.refresh(meeting, with_for_update={"key_share": True})
+    _check_entry_state(meeting)
+
+
 def entry_spec(meeting: Meeting, category: Category) -> BallotSpec:
     """The rows a teller fills from a paper ballot of this table: choices, 未填, 多选."""
     return paper_spec(spec_for(meeting, category))
@@ -71,7 +83,7 @@ def pending_stacks(meeting_id: int) -> int:
 @writes
 def open_stack(user: User, meeting: Meeting, category: Category) -> PaperStack:
     """Start entering a new pile of paper ballots of one table."""
-    _check_entry_state(meeting)
+    _hold_entry_state(meeting)
     last = db.session.scalar(
         select(func.max(PaperStack.number)).where(PaperStack.meeting_id == meeting.id)
     )
@@ -108,7 +120,7 @@ def enter_sheet(
     """Store one typed sheet in the stack's current pass, or replace sheet `number` of a pass
     to correct it (while the second pass runs, a first-pass sheet may be corrected too, once
     checked against the paper); returns the sheet's number."""
-    _check_entry_state(meeting)
+    _hold_entry_state(meeting)
     pass_no = pass_no or stack.current_pass
     if pass_no > stack.current_pass or (pass_no != stack.current_pass and number is None):
         raise StateBlocked(["这一遍现在不能录入新的一张，请刷新页面查看这一叠的状态。"])
@@ -141,7 +153,7 @@ def enter_sheet(
 @writes
 def remove_last_sheet(user: User, meeting: Meeting, stack: PaperStack) -> int:
     """Take back the last sheet typed in the current pass (a slip of the hand)."""
-    _check_entry_state(meeting)
+    _hold_entry_state(meeting)
     pass_no = stack.current_pass
     _check_open_pass(user, stack, pass_no)
     sheets = stack.pass_sheets(pass_no)
@@ -160,7 +172,7 @@ def remove_last_sheet(user: User, meeting: Meeting, stack: PaperStack) -> int:
 @writes
 def discard_stack(user: User, meeting: Meeting, stack: PaperStack) -> None:
     """Throw away a stack that has not counted yet (opened by mistake)."""
-    _check_entry_state(meeting)
+    _hold_entry_state(meeting)
     if stack.phase == PaperPhase.COUNTED:
         raise StateBlocked(["这一叠已经计入，不能整叠删除；录错的票请逐张撤回并写明原因。"])
     db.session.delete(stack)
@@ -172,7 +184,7 @@ def finish_pass(user: User, meeting: Meeting, stack: PaperStack) -> list[Differe
     """End the current pass. The first pass counts the stack, or hands it to a second teller
     when the meeting asks for the check; the second pass counts it if both agree, and returns
     the differences otherwise (nothing counts until they are put right)."""
-    _check_entry_state(meeting)
+    _hold_entry_state(meeting)
     pass_no = stack.current_pass
     _check_open_pass(user, stack, pass_no)
     spec = entry_spec(meeting, stack.category)
@@ -250,6 +262,7 @@ def withdraw_sheet(
     user: User, meeting: Meeting, stack_number: int, number: int, reason: str
 ) -> None:
     """Take a counted paper ballot out of the box again, with the reason in the audit log."""
+    _hold_entry_state(meeting)
     sheet = sheet_to_withdraw(meeting, stack_number, number, reason)
     if sheet.ballot_id:
         db.session.delete(db.session.get(Ballot, sheet.ballot_id))
@@ -286,6 +299,7 @@ def void_sheet(user: User, meeting: Meeting, stack_number: int, number: int, rea
     invalid in the tables. Its comment leaves with its choices. The sheet keeps what was
     typed and the reason, for the paper page, until certification forgets the sheets.
     """
+    _hold_entry_state(meeting)
     sheet = sheet_to_void(meeting, stack_number, number, reason)
     ballot = db.session.get(Ballot, sheet.ballot_id) if sheet.ballot_id else None
     if ballot is None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..database import writes
 from ..domain import codes
@@ -105,10 +107,47 @@ def _check_void_state(meeting: Meeting) -> None:
         raise StateBlocked(["结果已经确认，会议只读：不能再作废测评码。"])
 
 
+ALREADY_USED = "这张测评码已经投过票，不能作废。"
+JUST_USED = "这张测评码刚刚已经投过票，不能作废。"
+JUST_VOIDED = "这张测评码刚刚已经被作废了（可能是另一位工作人员作废的），不用再作废。"
+
+
+def _hold_state(meeting: Meeting) -> None:
+    """Read the meeting's state as it is now and keep it so until the commit: PostgreSQL
+    shares a lock on the meeting row (a close, reopen or certification waits for this void,
+    and this void for them); on SQLite the unit of work holds the one writer lock already."""
+    db.session.refresh(meeting, with_for_update={"read": True})
+    _check_void_state(meeting)
+
+
+def _void_unused(tokens: Iterable[Token]) -> Counter[Category]:
+    """Void those of these slips that are still unused and unvoided, in one conditional
+    UPDATE: a cast that used one meanwhile (its own conditional UPDATE, see casting.py) or
+    another void wins it, and it is skipped. Returns how many were voided per table."""
+    chosen = list(tokens)
+    if not chosen:
+        return Counter()
+    voided = db.session.execute(
+        update(Token)
+        .where(
+            Token.id.in_([t.id for t in chosen]),
+            Token.is_used.is_(False),
+            Token.is_voided.is_(False),
+        )
+        .values(is_voided=True)
+        .returning(Token.category)
+        .execution_options(synchronize_session=False)
+    )
+    found = Counter(category for (category,) in voided)
+    for token in chosen:  # read again when next looked at: the UPDATE bypassed them
+        db.session.expire(token)
+    return found
+
+
 @writes
 def void_slip(user: User | None, meeting: Meeting, keys: Keys, typed: str) -> None:
     """Void a printed slip that was not handed out, by its manual code."""
-    _check_void_state(meeting)
+    _hold_state(meeting)
     token = find_by_code(keys, typed)
     if token is None or token.meeting_id != meeting.id:
         raise InvalidInput(
@@ -116,11 +155,16 @@ def void_slip(user: User | None, meeting: Meeting, keys: Keys, typed: str) -> No
             {"code": "本次会议没有这个码。"},
         )
     if token.is_used:
-        raise InvalidInput("这张测评码已经投过票，不能作废。", {"code": "已使用。"})
+        raise InvalidInput(ALREADY_USED, {"code": "已使用。"})
     if token.is_voided:
         raise InvalidInput("这张测评码已经作废过了。", {"code": "已作废。"})
-    token.is_voided = True
-    record_event(user, meeting, "slips.void", f"作废一张{token.category.label}测评码")
+    category = token.category
+    if not _void_unused([token]):
+        # Used (or voided) after it was read above: the cast or the other void came first.
+        if token.is_voided:
+            raise InvalidInput(JUST_VOIDED, {"code": "已作废。"})
+        raise InvalidInput(JUST_USED, {"code": "已使用。"})
+    record_event(user, meeting, "slips.void", f"作废一张{category.label}测评码")
 
 
 def _unused_to_void(meeting: Meeting, count_a: int, count_b: int) -> dict[Category, list[Token]]:
@@ -170,14 +214,23 @@ def check_void_by_count(meeting: Meeting, count_a: int, count_b: int) -> None:
 def void_by_count(user: User | None, meeting: Meeting, count_a: int, count_b: int) -> int:
     """After the box closed: void this many unused slips of each table, as counted from the
     slips left over in the hall. Before the close an unused slip may be in someone's hand, so
-    counting is refused then (void those by their code). Returns how many were voided."""
-    for tokens in _unused_to_void(meeting, count_a, count_b).values():
-        for token in tokens:
-            token.is_voided = True
-    record_event(
-        user, meeting, "slips.void_count", f"按张数作废：表A {count_a} 张，表B {count_b} 张"
-    )
-    return count_a + count_b
+    counting is refused then (void those by their code). Returns how many were voided: fewer
+    than asked when some of the chosen slips were voided by someone else meanwhile."""
+    _hold_state(meeting)
+    chosen = _unused_to_void(meeting, count_a, count_b)
+    voided = _void_unused(t for tokens in chosen.values() for t in tokens)
+    done = sum(voided.values())
+    if not done:
+        raise InvalidInput(
+            "这些测评码刚刚已经被作废或用掉了，这次一张也没有作废。请刷新页面，"
+            "看清现在还剩多少张没有用过的测评码，再按清点的张数重新填写。",
+            {"count_a": "没有作废。"},
+        )
+    detail = f"按张数作废：表A {voided[Category.A]} 张，表B {voided[Category.B]} 张"
+    if done < count_a + count_b:
+        detail += f"（填写的是 {count_a + count_b} 张，其余的刚刚已被作废或用掉）"
+    record_event(user, meeting, "slips.void_count", detail)
+    return done
 
 
 def voter_url(base_url: str, keys: Keys, token: Token) -> str:
