@@ -51,7 +51,7 @@ def test_create_user_reads_the_password_from_stdin(app, runner):
     short = runner.invoke(
         args=["create-user", "x", "--role", "teller", "--group", "第四考核组"], input="short\n"
     )
-    assert short.exit_code != 0 and "至少 8 位" in short.output
+    assert short.exit_code != 0 and "至少 10 位" in short.output
     assert db.session.scalar(select(Group).where(Group.name == "第四考核组")) is None
 
 

@@ -9,6 +9,6 @@ from ..services.bulletin import bulletin
 bp = Blueprint("bulletin", __name__, url_prefix="/b")
 
 
-@bp.get("/<int:meeting_id>")
+@bp.get("/<id:meeting_id>")
 def show(meeting_id: int) -> str:
     return render_template("bulletin.html", b=bulletin(meeting_id))

@@ -30,8 +30,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..domain.roles import Role
 from ..domain.slip7 import PASS_RATE_BASE_LABELS
 from ..services.errors import InvalidInput
 from ..services.roster import UNIT_KINDS
@@ -346,8 +347,8 @@ class NewTellerForm(StaffForm):
     display_name = StringField("姓名", [_required("请填写计票人的姓名。"), _most(64)])
     #: Shown as typed: the organizer picks it to tell the teller, and keeps it on an error.
     password = StringField(
-        "初始密码（至少 8 位，请当面告诉本人）",
-        [_required("请填写初始密码（至少 8 位）。"), _most(128)],
+        "初始密码（至少 10 位，请当面告诉本人）",
+        [_required("请填写初始密码（至少 10 位）。"), _most(128)],
     )
 
 
@@ -373,3 +374,30 @@ def show_errors(form: FlaskForm, error: InvalidInput) -> None:
         if isinstance(field, Field):
             field.errors = [*field.errors, message]
     form.form_errors.append(error.message)
+
+
+class AccountForm(StaffForm):
+    """The admin opens an account; the app makes its temporary password."""
+
+    anchor = "account-form"
+    username = StringField("用户名（登录用）", [_required("请填写登录用的用户名。"), _most(64)])
+    display_name = StringField("姓名", [_required("请填写本人的姓名。"), _most(64)])
+    role = _select("角色", [SelectChoice(r.value, r.label) for r in Role])
+    #: Its choices are this campaign's groups, set by the view; "" is none.
+    group_id = _select("考核组（管理员不用选）", [], default="")
+
+
+class PasswordForm(StaffForm):
+    """A person changes their own password (and must, after an admin set it)."""
+
+    anchor = "password-form"
+    current = PasswordField(
+        "现在的密码（第一次登录时是管理员给的临时密码）",
+        [_required("请填写现在的密码。"), _most(128)],
+    )
+    new = PasswordField("新密码", [_required("请填写新密码。"), _most(128)])
+    repeat = PasswordField("再输入一次新密码", [_required("请再输入一次新密码。"), _most(128)])
+
+    def validate_repeat(self, field: Field) -> None:
+        if field.data != self.new.data:
+            raise ValidationError("两次输入的新密码不一样，请重新输入。")

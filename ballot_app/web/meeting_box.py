@@ -59,7 +59,7 @@ def _open_or_close_step(meeting: Meeting, step: Transition) -> Confirmation:
     )
 
 
-@bp.post("/<int:meeting_id>/<any(open,close):step>")
+@bp.post("/<id:meeting_id>/<any(open,close):step>")
 @role_required(*MANAGERS)
 @with_meeting()
 def change_state(meeting: Meeting, step: str) -> Page:
@@ -74,7 +74,7 @@ def change_state(meeting: Meeting, step: str) -> Page:
     return redirect(_back(meeting))
 
 
-@bp.post("/<int:meeting_id>/reopen")
+@bp.post("/<id:meeting_id>/reopen")
 @role_required(*MANAGERS)
 @with_meeting(MeetingState.CLOSED)
 def reopen(meeting: Meeting) -> Page:
@@ -106,7 +106,7 @@ def reopen(meeting: Meeting) -> Page:
     return show_page(meeting, 400, reason_form=form)
 
 
-@bp.post("/<int:meeting_id>/certify")
+@bp.post("/<id:meeting_id>/certify")
 @role_required(*MANAGERS)
 @with_meeting(MeetingState.CLOSED)
 def certify(meeting: Meeting) -> Page:
@@ -143,7 +143,7 @@ def _certify_step(meeting: Meeting, counter: str, scrutineer: str) -> Confirmati
     )
 
 
-@bp.get("/<int:meeting_id>/results")
+@bp.get("/<id:meeting_id>/results")
 @role_required(*EVERYONE)
 @with_meeting()
 def show_results(meeting: Meeting) -> Page:
@@ -162,7 +162,7 @@ def is_sealed(meeting: Meeting) -> bool:
     return meeting.state in (MeetingState.DRAFT, MeetingState.OPEN)
 
 
-@bp.get("/<int:meeting_id>/live")
+@bp.get("/<id:meeting_id>/live")
 @role_required(*EVERYONE)
 @with_meeting()
 def live_page(meeting: Meeting) -> Response:
@@ -171,7 +171,7 @@ def live_page(meeting: Meeting) -> Response:
     return live_response(meeting)
 
 
-@bp.get("/<int:meeting_id>/live.json")
+@bp.get("/<id:meeting_id>/live.json")
 @role_required(*EVERYONE)
 @with_meeting()
 def live_json(meeting: Meeting) -> Response:
@@ -184,7 +184,7 @@ def live_json(meeting: Meeting) -> Response:
     return response.make_conditional(request)
 
 
-@bp.get("/<int:meeting_id>/tally.json")
+@bp.get("/<id:meeting_id>/tally.json")
 @role_required(*MANAGERS)
 @with_meeting()
 def tally_json(meeting: Meeting) -> Response:

@@ -16,7 +16,7 @@ from .guards import MANAGERS, role_required, with_meeting
 from .meetings import Page, bp
 
 
-@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:meeting_id>/edit", methods=["GET", "POST"])
 @role_required(*MANAGERS)
 @with_meeting(MeetingState.DRAFT)
 def edit(meeting: Meeting) -> Page:
@@ -40,7 +40,7 @@ def edit(meeting: Meeting) -> Page:
     ), status
 
 
-@bp.post("/<int:meeting_id>/delete")
+@bp.post("/<id:meeting_id>/delete")
 @role_required(*MANAGERS)
 @with_meeting(MeetingState.DRAFT)
 def delete(meeting: Meeting) -> Page:
@@ -64,7 +64,7 @@ def delete(meeting: Meeting) -> Page:
     return redirect(url_for("units.show", unit_id=unit_id))
 
 
-@bp.post("/<int:meeting_id>/<any(archive,restore):verb>")
+@bp.post("/<id:meeting_id>/<any(archive,restore):verb>")
 @role_required(*MANAGERS)
 @with_meeting(MeetingState.CLOSED, MeetingState.CERTIFIED)
 def archive(meeting: Meeting, verb: str) -> Page:

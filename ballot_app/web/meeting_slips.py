@@ -26,7 +26,7 @@ def _slips_section(meeting: Meeting) -> str:
     return url_for("meetings.show", meeting_id=meeting.id) + "#slips"
 
 
-@bp.post("/<int:meeting_id>/slips")
+@bp.post("/<id:meeting_id>/slips")
 @role_required(*MANAGERS)
 @with_meeting(MeetingState.DRAFT, MeetingState.OPEN)
 def add_slips(meeting: Meeting) -> Page:
@@ -44,7 +44,7 @@ def add_slips(meeting: Meeting) -> Page:
     return show_page(meeting, 400, slips_form=form)
 
 
-@bp.post("/<int:meeting_id>/slips/void")
+@bp.post("/<id:meeting_id>/slips/void")
 @role_required(*MANAGERS)
 @with_meeting(*slips.VOID_STATES)
 def void_slip(meeting: Meeting) -> Page:
@@ -79,7 +79,7 @@ def void_slip(meeting: Meeting) -> Page:
     return show_page(meeting, 400, void_form=form)
 
 
-@bp.post("/<int:meeting_id>/slips/void-count")
+@bp.post("/<id:meeting_id>/slips/void-count")
 @role_required(*MANAGERS)
 @with_meeting(*slips.VOID_STATES)
 def void_by_count(meeting: Meeting) -> Page:
@@ -112,7 +112,7 @@ def void_by_count(meeting: Meeting) -> Page:
     return show_page(meeting, 400, void_count_form=form)
 
 
-@bp.get("/<int:meeting_id>/tokens.<fmt>")
+@bp.get("/<id:meeting_id>/tokens.<fmt>")
 @role_required(*MANAGERS)
 @with_meeting()
 def tokens(meeting: Meeting, fmt: str) -> Response:

@@ -20,7 +20,7 @@ def _tellers_section(meeting: Meeting) -> str:
     return url_for("meetings.show", meeting_id=meeting.id) + "#tellers"
 
 
-@bp.post("/<int:meeting_id>/tellers")
+@bp.post("/<id:meeting_id>/tellers")
 @role_required(*MANAGERS)
 @with_meeting()
 def assign_teller(meeting: Meeting) -> Page:
@@ -36,7 +36,7 @@ def assign_teller(meeting: Meeting) -> Page:
     return show_page(meeting, 400, assign_form=form)
 
 
-@bp.post("/<int:meeting_id>/tellers/new")
+@bp.post("/<id:meeting_id>/tellers/new")
 @role_required(*MANAGERS)
 @with_meeting()
 def new_teller(meeting: Meeting) -> Page:
@@ -61,7 +61,7 @@ def new_teller(meeting: Meeting) -> Page:
     return show_page(meeting, 400, new_teller_form=form)
 
 
-@bp.post("/<int:meeting_id>/tellers/<int:teller_id>/remove")
+@bp.post("/<id:meeting_id>/tellers/<id:teller_id>/remove")
 @role_required(*MANAGERS)
 @with_meeting()
 def remove_teller(meeting: Meeting, teller_id: int) -> Page:
@@ -83,7 +83,7 @@ def remove_teller(meeting: Meeting, teller_id: int) -> Page:
     return redirect(_tellers_section(meeting))
 
 
-@bp.post("/<int:meeting_id>/monitor/revoke")
+@bp.post("/<id:meeting_id>/monitor/revoke")
 @role_required(*MANAGERS)
 @with_meeting(MeetingState.DRAFT, MeetingState.OPEN, MeetingState.CLOSED)
 def revoke_monitor_links(meeting: Meeting) -> Page:

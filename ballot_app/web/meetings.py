@@ -48,7 +48,7 @@ F = TypeVar("F")
 Page = BaseResponse | str | tuple[str, int]
 
 
-@bp.route("/new/<int:unit_id>", methods=["GET", "POST"])
+@bp.route("/new/<id:unit_id>", methods=["GET", "POST"])
 @role_required(*MANAGERS)
 def create(unit_id: int) -> Page:
     unit = roster.get_unit(current_user, unit_id)
@@ -179,14 +179,14 @@ def _monitor_url(meeting: Meeting, public_url: str) -> str | None:
     return public_url.rstrip("/") + url_for("monitor.live_page", value=value)
 
 
-@bp.get("/<int:meeting_id>")
+@bp.get("/<id:meeting_id>")
 @role_required(*EVERYONE)
 @with_meeting()
 def show(meeting: Meeting) -> Page:
     return show_page(meeting)
 
 
-@bp.post("/<int:meeting_id>/settings")
+@bp.post("/<id:meeting_id>/settings")
 @role_required(*MANAGERS)
 @with_meeting()
 def settings(meeting: Meeting) -> Page:
@@ -211,7 +211,7 @@ def settings(meeting: Meeting) -> Page:
     return show_page(meeting, 400, settings=form)
 
 
-@bp.post("/<int:meeting_id>/evaluees")
+@bp.post("/<id:meeting_id>/evaluees")
 @role_required(*MANAGERS)
 @with_meeting(MeetingState.DRAFT)
 def add_evaluee(meeting: Meeting) -> Page:
@@ -226,7 +226,7 @@ def add_evaluee(meeting: Meeting) -> Page:
     return show_page(meeting, 400, evaluee_form=form)
 
 
-@bp.post("/<int:meeting_id>/evaluees/<int:evaluee_id>/move/<int(signed=True):step>")
+@bp.post("/<id:meeting_id>/evaluees/<id:evaluee_id>/move/<step:step>")
 @role_required(*MANAGERS)
 @with_meeting(MeetingState.DRAFT)
 def move_evaluee(meeting: Meeting, evaluee_id: int, step: int) -> Page:
@@ -235,7 +235,7 @@ def move_evaluee(meeting: Meeting, evaluee_id: int, step: int) -> Page:
     return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#evaluees")
 
 
-@bp.post("/<int:meeting_id>/evaluees/<int:evaluee_id>/remove")
+@bp.post("/<id:meeting_id>/evaluees/<id:evaluee_id>/remove")
 @role_required(*MANAGERS)
 @with_meeting(MeetingState.DRAFT)
 def remove_evaluee(meeting: Meeting, evaluee_id: int) -> Page:
@@ -261,7 +261,7 @@ def remove_evaluee(meeting: Meeting, evaluee_id: int) -> Page:
     return redirect(back)
 
 
-@bp.post("/<int:meeting_id>/public-address")
+@bp.post("/<id:meeting_id>/public-address")
 @role_required(*MANAGERS)
 @with_meeting(MeetingState.DRAFT, MeetingState.OPEN)
 def choose_address(meeting: Meeting) -> Page:

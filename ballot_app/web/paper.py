@@ -19,11 +19,12 @@ from ..domain.paper import PASS_LABELS, PaperPhase, blank_marks, compare_passes,
 from ..models import Meeting, PaperSheet, PaperStack
 from ..services import paper, results
 from ..services.errors import InvalidInput
+from . import whole_number
 from .confirm import Confirmation, confirmation_page, is_confirmed
-from .forms import ActionForm, StackForm, VoidSheetForm, WithdrawForm, show_errors
+from .forms import MOST, ActionForm, StackForm, VoidSheetForm, WithdrawForm, show_errors
 from .guards import EVERYONE, role_required, with_meeting
 
-bp = Blueprint("paper", __name__, url_prefix="/meetings/<int:meeting_id>/paper")
+bp = Blueprint("paper", __name__, url_prefix="/meetings/<id:meeting_id>/paper")
 Page = Response | str | tuple[str, int]
 #: The void form shares the page with the withdraw form: its own field names and ids.
 VOID_PREFIX = "void"
@@ -189,21 +190,26 @@ def _stack_page(
     )
 
 
+#: A correction's ?sheet= and ?pass= name a sheet of this stack: anything else is refused.
+_SHEET = whole_number(1, MOST, "要改录的张号不对。请回到这一叠的页面，点那一张旁边的「改录」。")
+_PASS = whole_number(1, 2, "要改录的是第一遍还是第二遍没有写对。请回到这一叠的页面，点「改录」。")
+
+
 def _correcting() -> tuple[int, int] | None:
-    number = request.values.get("sheet", type=int)
+    number = request.values.get("sheet", type=_SHEET)
     if number is None:
         return None
-    return (request.values.get("pass", type=int) or 1, number)
+    return (request.values.get("pass", 1, type=_PASS), number)
 
 
-@bp.get("/<int:number>")
+@bp.get("/<id:number>")
 @role_required(*EVERYONE)
 @with_meeting()
 def stack(meeting: Meeting, number: int) -> Page:
     return _stack_page(meeting, paper.get_stack(meeting, number), correcting=_correcting())
 
 
-@bp.post("/<int:number>")
+@bp.post("/<id:number>")
 @role_required(*EVERYONE)
 @with_meeting()
 def enter(meeting: Meeting, number: int) -> Page:
@@ -223,7 +229,7 @@ def enter(meeting: Meeting, number: int) -> Page:
     return redirect(url_for("paper.stack", meeting_id=meeting.id, number=number) + "#entry")
 
 
-@bp.post("/<int:number>/undo")
+@bp.post("/<id:number>/undo")
 @role_required(*EVERYONE)
 @with_meeting()
 def undo(meeting: Meeting, number: int) -> Page:
@@ -233,7 +239,7 @@ def undo(meeting: Meeting, number: int) -> Page:
     return redirect(url_for("paper.stack", meeting_id=meeting.id, number=number) + "#entry")
 
 
-@bp.post("/<int:number>/finish")
+@bp.post("/<id:number>/finish")
 @role_required(*EVERYONE)
 @with_meeting()
 def finish(meeting: Meeting, number: int) -> Page:
@@ -279,7 +285,7 @@ def _finish_step(meeting: Meeting, stack: PaperStack) -> Confirmation:
     return Confirmation(title, facts, consequence, action, button, back)
 
 
-@bp.post("/<int:number>/discard")
+@bp.post("/<id:number>/discard")
 @role_required(*EVERYONE)
 @with_meeting()
 def discard(meeting: Meeting, number: int) -> Page:

@@ -12,20 +12,24 @@ from ..domain.meeting_state import SLIP_STATES, MeetingState
 from ..models import Meeting
 from ..services import results, slips
 from ..services.errors import NotFound, StateBlocked
+from . import whole_number
+from .forms import MOST
 from .guards import EVERYONE, MANAGERS, keys, role_required, with_meeting
 from .meeting_box import is_sealed
 from .public_url import printable_base_url
 
 bp = Blueprint("printing", __name__, url_prefix="/print")
 SLIPS_PER_PAGE = 8
+#: ?batch= names one printing run; a number that cannot be one is refused, not read as «all».
+_BATCH = whole_number(1, MOST, "要打印的批次不对。请回到会议页面，点那一批测评码旁边的「打印」。")
 
 
-@bp.get("/<int:meeting_id>/slips")
+@bp.get("/<id:meeting_id>/slips")
 @role_required(*MANAGERS)
 @with_meeting(*SLIP_STATES)
 def slip_sheet(meeting: Meeting) -> str:
     base = printable_base_url()
-    batch = request.args.get("batch", type=int)
+    batch = request.args.get("batch", type=_BATCH)
     rows = slips.slip_rows(meeting, keys(), base, batch=batch, shuffled=True, only_unused=True)
     pages = [rows[i : i + SLIPS_PER_PAGE] for i in range(0, len(rows), SLIPS_PER_PAGE)]
     return render_template(
@@ -38,7 +42,7 @@ def slip_sheet(meeting: Meeting) -> str:
     )
 
 
-@bp.get("/<int:meeting_id>/test-qr")
+@bp.get("/<id:meeting_id>/test-qr")
 @role_required(*MANAGERS)
 @with_meeting()
 def test_qr(meeting: Meeting) -> str:
@@ -53,14 +57,14 @@ def _closed_results(meeting: Meeting) -> results.MeetingResults:
     return results.meeting_results(meeting)
 
 
-@bp.get("/<int:meeting_id>/slip7")
+@bp.get("/<id:meeting_id>/slip7")
 @role_required(*EVERYONE)
 @with_meeting(MeetingState.CLOSED, MeetingState.CERTIFIED)
 def slip7(meeting: Meeting) -> str:
     return render_template("print/slip7.html", meeting=meeting, r=_closed_results(meeting))
 
 
-@bp.get("/<int:meeting_id>/form5")
+@bp.get("/<id:meeting_id>/form5")
 @role_required(*EVERYONE)
 @with_meeting(MeetingState.CLOSED, MeetingState.CERTIFIED)
 def form5(meeting: Meeting) -> str:
@@ -69,7 +73,7 @@ def form5(meeting: Meeting) -> str:
     )
 
 
-@bp.get("/<int:meeting_id>/form6")
+@bp.get("/<id:meeting_id>/form6")
 @role_required(*EVERYONE)
 @with_meeting(MeetingState.CLOSED, MeetingState.CERTIFIED)
 def form6(meeting: Meeting) -> str:
@@ -80,7 +84,7 @@ def form6(meeting: Meeting) -> str:
 MAX_PAPER_COPIES = 300
 
 
-@bp.get('/<int:meeting_id>/paper/<any(A,B,"6"):form>')
+@bp.get('/<id:meeting_id>/paper/<any(A,B,"6"):form>')
 @role_required(*EVERYONE)
 @with_meeting()
 def paper_form(meeting: Meeting, form: str) -> str:

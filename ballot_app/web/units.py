@@ -72,13 +72,13 @@ def _unit_page(unit_id: int, member_form: MemberForm | None = None, status: int 
     )
 
 
-@bp.get("/units/<int:unit_id>")
+@bp.get("/units/<id:unit_id>")
 @role_required(*EVERYONE)
 def show(unit_id: int) -> Page:
     return _unit_page(unit_id)
 
 
-@bp.post("/units/<int:unit_id>/members")
+@bp.post("/units/<id:unit_id>/members")
 @role_required(*MANAGERS)
 def add_member(unit_id: int) -> Page:
     unit = roster.get_unit(current_user, unit_id)
@@ -94,7 +94,7 @@ def add_member(unit_id: int) -> Page:
     return _unit_page(unit_id, form, 400)
 
 
-@bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
+@bp.route("/members/<id:member_id>/edit", methods=["GET", "POST"])
 @role_required(*MANAGERS)
 def edit_member(member_id: int) -> Page:
     member = roster.get_member(current_user, member_id)
@@ -111,7 +111,7 @@ def edit_member(member_id: int) -> Page:
     return render_template("units/member_edit.html", member=member, form=form), status
 
 
-@bp.post("/members/<int:member_id>/move/<int(signed=True):step>")
+@bp.post("/members/<id:member_id>/move/<step:step>")
 @role_required(*MANAGERS)
 def move_member(member_id: int, step: int) -> Response:
     member = roster.get_member(current_user, member_id)
@@ -120,7 +120,7 @@ def move_member(member_id: int, step: int) -> Response:
     return redirect(url_for("units.show", unit_id=member.unit_id) + "#roster")
 
 
-@bp.post("/members/<int:member_id>/remove")
+@bp.post("/members/<id:member_id>/remove")
 @role_required(*MANAGERS)
 def remove_member(member_id: int) -> Page:
     member = roster.get_member(current_user, member_id)
@@ -146,7 +146,7 @@ def remove_member(member_id: int) -> Page:
     return redirect(back)
 
 
-@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@bp.route("/units/<id:unit_id>/edit", methods=["GET", "POST"])
 @role_required(*MANAGERS)
 def edit(unit_id: int) -> Page:
     """Correct a unit's name, kind and party organisation; delete or archive it."""
@@ -171,7 +171,7 @@ def edit(unit_id: int) -> Page:
     return page, status
 
 
-@bp.post("/units/<int:unit_id>/delete")
+@bp.post("/units/<id:unit_id>/delete")
 @role_required(*MANAGERS)
 def delete(unit_id: int) -> Page:
     unit = roster.get_unit(current_user, unit_id)
@@ -195,7 +195,7 @@ def delete(unit_id: int) -> Page:
     return redirect(url_for("units.index"))
 
 
-@bp.post("/units/<int:unit_id>/<any(archive,restore):verb>")
+@bp.post("/units/<id:unit_id>/<any(archive,restore):verb>")
 @role_required(*MANAGERS)
 def archive(unit_id: int, verb: str) -> Response:
     unit = roster.get_unit(current_user, unit_id)

@@ -15,9 +15,10 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from markupsafe import escape
 from werkzeug.wrappers import Response
 
+from ..domain import codes
 from ..domain.choices import Category
 from ..domain.marks import Packet, count_empty, read_packet
-from ..services import voting
+from ..services import throttle, voting
 from ..services.errors import (
     InvalidInput,
     MeetingNotOpen,
@@ -27,11 +28,13 @@ from ..services.errors import (
     SlipUsed,
     TooManyTries,
 )
+from . import MAX_ID, whole_number
 from .guards import keys
 
 bp = Blueprint("voter", __name__, url_prefix="/v")
 RECEIPT_COOKIE = "ballot_receipts"
 RECEIPT_MAX_AGE = 3 * 24 * 3600
+_EMPTY = whole_number(0, MAX_ID)  # the confirmed count of empty rows; else not confirmed
 
 
 #: Stands in for the one per-slip text of a page rendered once per meeting face.
@@ -130,8 +133,12 @@ def entry() -> Response | tuple[str, int]:
         return _page("entry.html", meeting_id=meeting_id, code="", done=_last_receipt())
     typed = request.form.get("code", "")
     try:
-        _count_try()
-        value = voting.value_for_code(keys(), typed, meeting_id=meeting_id)
+        shared = _count_try(typed, meeting_id)
+        try:
+            value = voting.value_for_code(keys(), typed, meeting_id=meeting_id)
+        except SlipInvalid:
+            throttle.fail_all(shared)  # an unknown code: never a found one, never a success
+            raise
         slip = voting.open_slip(keys(), value)
     except SlipUsed as e:
         return _used(e, voting.value_for_code(keys(), typed))
@@ -141,8 +148,11 @@ def entry() -> Response | tuple[str, int]:
     return _page("ballot.html", slip=slip, packet=None, errors={})
 
 
-def _count_try() -> None:
-    """Slow down guessing per browser session (never per IP: a hall shares one address)."""
+def _count_try(typed: str, meeting_id: int | None) -> list[str]:
+    """Slow down guessing per browser session and, in the shared store, per meeting and per
+    bucket of codes (never per IP: a hall shares one address). Returns the shared keys a
+    failure of this try counts against: none for a code whose check character is wrong,
+    which is a typo and can never open a ballot."""
     limit = current_app.config["CODE_TRIES_PER_SESSION"]
     wait = current_app.config["CODE_TRIES_WAIT_SECONDS"]
     count, since = session.get("code_tries", (0, time.time()))
@@ -151,6 +161,17 @@ def _count_try() -> None:
     if count >= limit:
         raise TooManyTries(f"输入错误的次数太多。请等 {wait} 秒后再试，并仔细核对纸条上的码。")
     session["code_tries"] = (count + 1, since)
+    code = codes.normalize(typed)
+    if not codes.is_well_formed(code):
+        return []
+    shared = throttle.code_keys(current_app.config["SECRET_KEY"], code, meeting_id)
+    shared_wait = throttle.check(*shared)
+    if shared_wait > 0:
+        raise TooManyTries(
+            f"最近输错的手输码太多，为了防止有人猜码，请等 {throttle.wait_text(shared_wait)}后再试，"
+            "并仔细核对纸条上的码。能扫二维码的话，扫码不用等。"
+        )
+    return shared
 
 
 def _used(e: SlipUsed, value: str) -> Response | tuple[str, int]:
@@ -238,7 +259,7 @@ def submit() -> Response | tuple[str, int]:
             if packet.errors:
                 raise InvalidInput("有几项需要重新选择。", dict(packet.errors))
             code = voting.cast_ballot(
-                slip, packet, confirmed_empty=request.form.get("confirm_empty", type=int)
+                slip, packet, confirmed_empty=request.form.get("confirm_empty", type=_EMPTY)
             )
         except (NeedsConfirmation, InvalidInput):
             # The cast checked nothing of the token yet: a used or closed slip says so first.

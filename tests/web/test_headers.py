@@ -277,7 +277,6 @@ def test_no_template_has_an_inline_script_style_or_handler():
     assert bad == [], "\n".join(bad)
 
 
-@pytest.mark.xfail(reason="errors/error.html still has a javascript: link (not this change's file)")
 def test_no_template_waits_for_its_owner():
     assert _template_problems() == {}
 

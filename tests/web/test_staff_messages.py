@@ -314,7 +314,7 @@ def test_a_service_refusal_on_a_details_form_keeps_what_was_typed(app, client, a
     html = client.post(f"/meetings/{m.id}/tellers/new", data=data).get_data(as_text=True)
     assert "<details open><summary>新建计票人账号</summary>" in html
     assert 'value="jipiao"' in html and 'value="计票员甲"' in html and 'value="short"' in html
-    assert "密码至少 8 位" in html
+    assert "密码至少 10 位" in html
     assert_links_reach_fields(html)
 
 

@@ -36,7 +36,7 @@ def test_an_organizer_creates_assigns_and_removes_a_teller_with_audit_events(app
     )
     page = short.get_data(as_text=True)
     # Refused with the reason, and what was typed is still in the form.
-    assert short.status_code == 400 and "密码至少 8 位" in page and 'value="计票员甲"' in page
+    assert short.status_code == 400 and "密码至少 10 位" in page and 'value="计票员甲"' in page
     made = client.post(
         f"/meetings/{m.id}/tellers/new",
         data={"username": "jipiao", "display_name": "计票员甲", "password": "long enough 1"},
@@ -103,3 +103,19 @@ def test_the_assign_list_shows_only_the_groups_own_tellers(app, client, actions)
     )
     new = db.session.scalar(select(User).where(User.username == "jp-new"))
     assert new.group_id == owner.group_id
+
+
+def test_a_name_taken_in_another_group_is_refused_like_an_unusable_one(app, client, actions):
+    """The new-teller form does not tell whether an account exists in another group."""
+    m = factories.meeting(app)
+    factories.user(Role.TELLER, name="jp-taken", grp=factories.group("第二考核组"))
+    actions.login_as(db.session.get(User, m.created_by_id))
+    pages = []
+    for name in ("jp-taken", "jp taken"):
+        data = {"username": name, "display_name": "计票员", "password": "a long password 1"}
+        r = client.post(f"/meetings/{m.id}/tellers/new", data=data)
+        assert r.status_code == 400
+        pages.append(r.get_data(as_text=True))
+    sentence = "这个用户名不能使用，请换一个（例如在后面加上数字）。"
+    assert all(sentence in page for page in pages)
+    assert not any("已经存在" in page or "第二考核组" in page for page in pages)
