@@ -14,7 +14,7 @@ from .database import schema_problem
 from .domain.roles import Role
 from .extensions import db
 from .models import Meeting
-from .services import accounts, demo, results, slips
+from .services import accounts, backup, demo, results, slips, verify
 from .services.errors import ServiceError
 from .signing import Keys, keys_for
 
@@ -119,7 +119,106 @@ def create_user_command(name: str, role: str, group_name: str | None, display_na
     click.echo(f"已创建用户 {user.username}（{user.role.label}）。Created user {user.username}.")
 
 
+def _echo_pg(outcome: backup.Outcome, tool: str) -> None:
+    if outcome.ran:
+        click.echo(f"已运行：{outcome.command}")
+        return
+    click.echo(f"本机没有运行 {tool}（不在 PATH 上，或用了 --print-only）。请在装有 PostgreSQL")
+    click.echo(f"客户端的机器上运行下面的命令{backup.PG_PASSWORD_HINT}")
+    click.echo(outcome.command)
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--print-only", is_flag=True, help="PostgreSQL: print the pg_dump command only.")
+def backup_command(path: str, print_only: bool) -> None:
+    """Copy the database to PATH (SQLite: online backup, 0600; PostgreSQL: pg_dump)."""
+    _require_schema()
+    try:
+        outcome = backup.backup_database(path, print_only=print_only)
+    except ServiceError as e:
+        raise click.ClickException(e.message) from e
+    if outcome.open_meetings:
+        click.echo(backup.OPEN_BOX_WARNING.format(n=outcome.open_meetings), err=True)
+    if outcome.engine == "postgresql":
+        _echo_pg(outcome, "pg_dump")
+        if not outcome.ran:
+            sys.exit(1)
+    click.echo(f"已备份到 {outcome.path}（只有文件属主可读写）。Backed up to {outcome.path}.")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that holds data.")
+@click.option("--print-only", is_flag=True, help="PostgreSQL: print the pg_restore command only.")
+def restore_command(path: str, force: bool, print_only: bool) -> None:
+    """Replace the database by the backup at PATH; refused when it holds data, unless --force."""
+    click.echo(backup.STOP_THE_APP, err=True)
+    try:
+        outcome = backup.restore_database(path, force=force, print_only=print_only)
+    except ServiceError as e:
+        raise click.ClickException(e.message) from e
+    if outcome.engine == "postgresql":
+        _echo_pg(outcome, "pg_restore")
+        if not outcome.ran:
+            sys.exit(1)
+    click.echo(f"已从 {outcome.path} 恢复。Restored from {outcome.path}.")
+    problem = schema_problem(current_app)
+    if problem:
+        click.echo(problem)
+    click.echo("建议接着运行 `flask --app ballot_app verify` 核对恢复出的数据。")
+
+
+def _anchor(value: str) -> tuple[int, str]:
+    event_id, _, digest = value.partition(":")
+    if not event_id.isdigit() or len(digest) != 64:
+        raise click.BadParameter("格式是 编号:校验值，例如 120:3f5a…（64 位）。")
+    return int(event_id), digest.lower()
+
+
+@click.command("verify")
+@with_appcontext
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    help="ID:DIGEST of an audit event noted earlier (a head printed by a past verify).",
+)
+def verify_command(anchors: tuple[str, ...]) -> None:
+    """Recount every certified meeting from its rows, check every box and the audit chain."""
+    _require_schema()
+    report = verify.verify_database([_anchor(a) for a in anchors])
+    for line in report.notices:
+        click.echo(f"说明：{line}")
+    for line in report.differences:
+        click.echo(f"不一致：{line}")
+    click.echo(
+        f"核对了 {report.meetings_checked} 次会议（其中 {report.meetings_recounted} 次已确认的"
+        f"重新计票），操作日志 {report.events_chained} 条校验链。"
+    )
+    if report.head and report.head[1]:
+        event_id, digest = report.head
+        click.echo(
+            f"日志最后一条：第 {event_id} 条，校验值 {digest}。记下它，下次可以用 "
+            f"--anchor {event_id}:{digest} 核对日志没有被整段改写。"
+        )
+    if not report.is_clean:
+        click.echo(f"发现 {len(report.differences)} 处不一致。请按上面的说明逐条查明。")
+        sys.exit(1)
+    click.echo("没有发现不一致。All checks passed.")
+
+
 def register_commands(app: Flask) -> None:
     """Add the commands to `flask --app ballot_app`."""
-    for command in (demo_command, tokens_command, tally_command, create_user_command):
+    for command in (
+        demo_command,
+        tokens_command,
+        tally_command,
+        create_user_command,
+        backup_command,
+        restore_command,
+        verify_command,
+    ):
         app.cli.add_command(command)

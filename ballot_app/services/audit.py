@@ -2,22 +2,39 @@
 
 Voters never appear here: casting a ballot writes no event (SPEC, "Secrecy"). Staff actions
 do: organizers, tellers and admins, each with their account.
+
+The log is a chain: each event's digest is SHA-256 over the previous event's digest and the
+event's own fields, so an edited or deleted event breaks the chain (`flask verify`). The
+meeting is left out of the digest: deleting a draft meeting unlinks its events
+(services/corrections.py), which is allowed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import Select, select, text
 from sqlalchemy.orm import selectinload
 
 from ..database import writes
 from ..extensions import db
 from ..models import AuditEvent, Meeting, User
+from ..models.types import utcnow
 
 #: What each action means, for the admin's log viewer.
 ACTION_LABELS = {
     "auth.login": "登录",
+    "auth.logout": "退出登录",
+    "account.password": "修改自己的密码",
+    "account.create": "开设账号",
+    "account.reset": "重设账号密码",
+    "account.disable": "停用账号",
+    "account.enable": "恢复账号",
     "unit.create": "添加单位",
     "member.add": "加入班子成员",
     "member.update": "修改班子成员",
@@ -46,20 +63,60 @@ ACTION_LABELS = {
     "paper.withdraw": "撤回纸质票",
     "paper.void": "作废纸质票（计票人决定）",
     "paper.discard": "删除未计入的一叠",
+    "unit.rename": "修改单位",
+    "unit.delete": "删除单位",
+    "unit.archive": "归档单位",
+    "unit.restore": "恢复单位",
+    "meeting.rename": "修改会议名称或日期",
+    "meeting.delete": "删除会议草稿",
+    "meeting.archive": "归档会议",
+    "meeting.restore": "恢复会议",
 }
 PAGE_SIZE = 100
+#: PostgreSQL advisory lock that lines up the writers of audit events (any fixed number).
+CHAIN_LOCK = 7_346_110_212
+#: China has one time zone and no daylight saving: times are shown as 北京时间.
+BEIJING = timezone(timedelta(hours=8))
+
+
+def event_digest(
+    previous: str, event_id: int, at: datetime, user_id: int | None, action: str, detail: str
+) -> str:
+    """The chain's rule: SHA-256 over the previous event's digest ("" for the first) and this
+    event's id, time (ISO, UTC, microseconds), account, action and detail."""
+    moment = at.astimezone(UTC).isoformat(timespec="microseconds")
+    fields = [previous, event_id, moment, user_id, action, detail]
+    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _take_chain_lock() -> None:
+    """Writers of events take turns until their transaction ends, so each reads the digest
+    the previous writer committed. SQLite: the unit of work's write lock does it already.
+    PostgreSQL: an advisory lock; `SELECT … FOR UPDATE` on the last event would not do, as a
+    waiter is handed the row it waited for, not the one its predecessor added meanwhile,
+    and an empty log has no row to lock."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
 
 
 def record_event(user: User | None, meeting: Meeting | None, action: str, detail: str = "") -> None:
-    """Add an audit event to the current transaction (the caller commits)."""
-    db.session.add(
-        AuditEvent(
-            user_id=user.id if user else None,
-            meeting_id=meeting.id if meeting else None,
-            action=action,
-            detail=detail,
-        )
+    """Add an audit event, chained to the one before, to the current transaction (the caller
+    commits: a unit of work)."""
+    _take_chain_lock()
+    last = select(AuditEvent.digest).order_by(AuditEvent.id.desc()).limit(1)
+    previous = db.session.scalar(last) or ""
+    event = AuditEvent(
+        at=utcnow(),
+        user_id=user.id if user else None,
+        meeting_id=meeting.id if meeting else None,
+        action=action,
+        detail=detail,
     )
+    db.session.add(event)
+    db.session.flush()  # the id is part of the digest
+    event.digest = event_digest(previous, event.id, event.at, event.user_id, action, detail)
+    db.session.flush()
 
 
 @writes
@@ -75,28 +132,135 @@ class LogPage:
     older: int | None  #: pass as `before` for the next page, None on the last one
 
 
-def log_page(
-    *, meeting_id: int | None = None, user_id: int | None = None, before: int | None = None
-) -> LogPage:
-    """Newest first, PAGE_SIZE at a time, optionally for one meeting or one account."""
+def _filtered(meeting_id: int | None, user_id: int | None) -> Select[AuditEvent]:
     query = select(AuditEvent).options(selectinload(AuditEvent.user))
     if meeting_id is not None:
         query = query.where(AuditEvent.meeting_id == meeting_id)
     if user_id is not None:
         query = query.where(AuditEvent.user_id == user_id)
+    return query
+
+
+def _meetings_of(events: list[AuditEvent]) -> dict[int, Meeting]:
+    ids = {e.meeting_id for e in events if e.meeting_id is not None}
+    if not ids:
+        return {}
+    query = select(Meeting).options(selectinload(Meeting.unit)).where(Meeting.id.in_(ids))
+    return {m.id: m for m in db.session.scalars(query)}
+
+
+def log_page(
+    *, meeting_id: int | None = None, user_id: int | None = None, before: int | None = None
+) -> LogPage:
+    """Newest first, PAGE_SIZE at a time, optionally for one meeting or one account."""
+    query = _filtered(meeting_id, user_id)
     if before is not None:
         query = query.where(AuditEvent.id < before)
     found = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1)))
     events = found[:PAGE_SIZE]
-    ids = {e.meeting_id for e in events if e.meeting_id is not None}
-    meetings = (
-        {m.id: m for m in db.session.scalars(select(Meeting).where(Meeting.id.in_(ids)))}
-        if ids
-        else {}
-    )
-    return LogPage(events, meetings, events[-1].id if len(found) > PAGE_SIZE else None)
+    return LogPage(events, _meetings_of(events), events[-1].id if len(found) > PAGE_SIZE else None)
+
+
+def beijing_time(moment: datetime) -> datetime:
+    """An event's time in 北京时间 (stored times are UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(BEIJING)
+
+
+#: The export's columns: Chinese head and width in characters (offices file .xlsx).
+EXPORT_COLUMNS = (
+    ("时间（北京时间）", 20),
+    ("账号", 24),
+    ("会议", 36),
+    ("操作", 22),
+    ("说明", 60),
+    ("校验值", 66),
+)
+#: Events read per round trip while writing the export.
+EXPORT_BATCH = 500
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One event as the export writes it."""
+
+    at: datetime  #: 北京时间, without a zone (a spreadsheet keeps none)
+    account: str
+    meeting: str
+    action: str
+    detail: str
+    digest: str
+
+    def cells(self) -> tuple[object, ...]:
+        return (self.at, self.account, self.meeting, self.action, self.detail, self.digest)
+
+
+def _account(user: User | None) -> str:
+    return f"{user.display_name}（{user.username}）" if user else "（已删除的账号）"
+
+
+def _meeting_name(meeting_id: int | None, meetings: dict[int, Meeting]) -> str:
+    if meeting_id is None:
+        return ""
+    m = meetings.get(meeting_id)
+    return f"{m.unit.name}：{m.title}（#{m.id}）" if m else f"#{meeting_id}"
+
+
+def export_rows(
+    *, meeting_id: int | None = None, user_id: int | None = None
+) -> Iterator[ExportRow]:
+    """Every event the log page's filters select, newest first, read in batches."""
+    before: int | None = None
+    while True:
+        query = _filtered(meeting_id, user_id)
+        if before is not None:
+            query = query.where(AuditEvent.id < before)
+        batch = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(EXPORT_BATCH)))
+        meetings = _meetings_of(batch)
+        for e in batch:
+            yield ExportRow(
+                at=beijing_time(e.at).replace(tzinfo=None),
+                account=_account(e.user),
+                meeting=_meeting_name(e.meeting_id, meetings),
+                action=ACTION_LABELS.get(e.action, e.action),
+                detail=e.detail,
+                digest=e.digest,
+            )
+        if len(batch) < EXPORT_BATCH:
+            return
+        before = batch[-1].id
 
 
 def staff_accounts() -> list[User]:
     """Every account, for the viewer's filter."""
     return list(db.session.scalars(select(User).order_by(User.role, User.username)))
+
+
+def export_workbook(rows: Iterable[ExportRow]) -> bytes:
+    """The log as an .xlsx workbook: one sheet, Chinese heads, widths set, times as dates."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("操作日志")
+    for n, (_, width) in enumerate(EXPORT_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(n)].width = width
+    sheet.freeze_panes = "A2"
+    heads = []
+    for head, _ in EXPORT_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=head)
+        cell.font = Font(bold=True)
+        heads.append(cell)
+    sheet.append(heads)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        cells = [WriteOnlyCell(sheet, value=value) for value in row.cells()]
+        cells[0].number_format = "yyyy-mm-dd hh:mm:ss"
+        cells[4].alignment = wrap
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,34 +1,39 @@
-"""The admin's audit log viewer: every staff action, newest first, by meeting or account."""
+"""The admin's audit log viewer: every staff action, newest first, by meeting or account;
+and the same selection as an .xlsx workbook, which is what offices file."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from ..domain.roles import Role
 from ..services import audit
+from . import MAX_ID, whole_number
 from .guards import role_required
 
-bp = Blueprint("audit", __name__, url_prefix="/audit")
+#: A filter or page mark that names no meeting, account or event is left out (all of them).
+_ID = whole_number(1, MAX_ID)
 
-#: China has one time zone and no daylight saving: times are shown as 北京时间.
-BEIJING = timezone(timedelta(hours=8))
+bp = Blueprint("audit", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def beijing_time(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    return audit.beijing_time(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
-@bp.get("")
+def _filters() -> tuple[int | None, int | None]:
+    return request.args.get("meeting", type=_ID), request.args.get("user", type=_ID)
+
+
+@bp.get("/audit")
 @role_required(Role.ADMIN)
 def index() -> str:
-    meeting_id = request.args.get("meeting", type=int)
-    user_id = request.args.get("user", type=int)
+    meeting_id, user_id = _filters()
     page = audit.log_page(
-        meeting_id=meeting_id, user_id=user_id, before=request.args.get("before", type=int)
+        meeting_id=meeting_id, user_id=user_id, before=request.args.get("before", type=_ID)
     )
     return render_template(
         "audit/index.html",
@@ -38,4 +43,21 @@ def index() -> str:
         meeting_id=meeting_id,
         user_id=user_id,
         when=beijing_time,
+    )
+
+
+@bp.get("/audit.xlsx")
+@role_required(Role.ADMIN)
+def export() -> Response:
+    meeting_id, user_id = _filters()
+    body = audit.export_workbook(audit.export_rows(meeting_id=meeting_id, user_id=user_id))
+    name = "audit-log" + (f"-meeting{meeting_id}" if meeting_id else "")
+    name += f"-user{user_id}" if user_id else ""
+    return Response(
+        body,
+        mimetype=XLSX,
+        headers={
+            "Content-Disposition": f"attachment; filename={name}.xlsx",
+            "Cache-Control": "no-store",
+        },
     )

@@ -1,0 +1,412 @@
+"""`flask verify`: the stored rows checked against themselves, with nothing but the database.
+
+- Every certified meeting is counted again from its rows (results.counted_marks, tally,
+  slip7_for) and compared, field by field, with the figures stored when it was certified
+  (`Meeting.certified_result`). Figures that the blank-rows migration filled in carry
+  `filled_by_migration`: those meetings were certified under the old rule (a blank duty row
+  was void), so their slip 7 is compared by that rule.
+- Every meeting's box: phone ballots == slips used (one transaction stores both), and each
+  ballot holds all its rows (no half ballot).
+- The audit log's chain (services.audit.event_digest), from the first event with a digest.
+
+Every difference is a Chinese sentence; nothing here names a ballot's key or a slip.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, func, select
+from sqlalchemy.orm import selectinload
+
+from ..domain.choices import FORM6_CODES, Form6Item, Source
+from ..domain.meeting_state import MeetingState
+from ..domain.rates import percent
+from ..domain.slip7 import PassRateBase, Slip7
+from ..domain.tally import tally
+from ..extensions import db
+from ..models import AuditEvent, Ballot, Evaluee, Form5Mark, Form6Mark, Meeting, Token
+from .audit import ACTION_LABELS, beijing_time, event_digest
+from .results import MeetingResults, counted_marks, slip7_for, token_stats
+
+#: Top-level key of figures the blank-rows migration (c7d2e4f6a813) computed by the old rule.
+FILLED_BY = "filled_by_migration"
+
+Path = tuple[str | int, ...]
+
+#: Chinese names of the tally schema's keys; "" leaves a level out of the printed path.
+WORDS = {
+    "meeting": "会议",
+    "id": "编号",
+    "title": "名称",
+    "unit": "单位",
+    "state": "状态",
+    "tokens": "测评码",
+    "printed": "印制",
+    "voided": "作废",
+    "used": "已用",
+    "by_category": "",
+    "A": "表A",
+    "B": "表B",
+    "combined": "A、B 合计",
+    "form5": "附件5",
+    "form6": "附件6",
+    "slip7": "附件7",
+    "ballots": "票数",
+    "void": "废票",
+    "evaluees": "",
+    "name": "姓名",
+    "post": "职务",
+    "counts": "",
+    "items": "",
+    "shares": "占比",
+    "comments": "意见条数",
+    "excellent": "优秀",
+    "competent": "称职",
+    "basically_competent": "基本称职",
+    "incompetent": "不称职",
+    "abstain": "弃权",
+    "invalid": "多选无效",
+    "duty": "书记履行管党责任情况",
+    "activity": "党组织开展创先争优活动情况",
+    "participants": "评议人员",
+    "issued": "发出",
+    "returned": "收回",
+    "valid": "有效",
+    "good": "好",
+    "fairly_good": "较好",
+    "average": "一般",
+    "poor": "差",
+    "pass_rate": "合格率",
+    "pass_rate_base": "合格率基数",
+}
+
+
+@dataclass
+class Report:
+    """What `flask verify` found."""
+
+    differences: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    meetings_recounted: int = 0
+    meetings_checked: int = 0
+    events_chained: int = 0
+    events_unchained: int = 0
+    head: tuple[int, str] | None = None  #: the last event: id and digest
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.differences
+
+
+def verify_database(anchors: Sequence[tuple[int, str]] = ()) -> Report:
+    """Check certified results, every box and the audit chain; `anchors` are (event id,
+    digest) pairs noted earlier, which the chain must still hold."""
+    report = Report()
+    meetings = list(
+        db.session.scalars(
+            select(Meeting)
+            .options(selectinload(Meeting.unit), selectinload(Meeting.evaluees))
+            .order_by(Meeting.id)
+        )
+    )
+    for meeting in meetings:
+        _check_certified(meeting, report)
+    report.meetings_checked = len(meetings)
+    _check_boxes({m.id: m for m in meetings}, report)
+    _check_chain(report, dict(anchors))
+    return report
+
+
+# --- certified results ---------------------------------------------------------------------
+
+
+def recount(meeting: Meeting) -> dict[str, Any]:
+    """The meeting's figures in the tally schema, counted afresh from its rows."""
+    counted, returned = counted_marks(meeting)
+    figures = tally(counted)
+    tokens = token_stats(meeting.id)
+    slip = slip7_for(meeting, tokens, figures.form6.items[Form6Item.DUTY.value], returned)
+    return MeetingResults(meeting, tokens, figures, slip, returned).as_dict()
+
+
+def old_rule_slip7(slip: Slip7) -> dict[str, Any]:
+    """Slip 7 by the rule before blank rows were abstentions: valid = ballots whose duty row
+    holds a grade, void = the rest of the returned, no 弃权 line (as the migration stored it;
+    the base "graded" did not exist then and reads as "valid")."""
+    valid = slip.graded
+    whole = {
+        PassRateBase.VALID: valid,
+        PassRateBase.GRADED: valid,
+        PassRateBase.RETURNED: slip.returned,
+        PassRateBase.PARTICIPANTS: slip.participants,
+    }[slip.pass_rate_base]
+    rate = percent(slip.good + slip.fairly_good, whole)
+    return {
+        "participants": slip.participants,
+        "issued": slip.issued,
+        "returned": slip.returned,
+        "valid": valid,
+        "void": slip.returned - valid,
+        **{c: getattr(slip, c) for c in FORM6_CODES},
+        "abstain": 0,
+        "pass_rate": None if rate is None else float(rate),
+        "pass_rate_base": slip.pass_rate_base.value,
+    }
+
+
+def _name(meeting: Meeting) -> str:
+    return f"会议 {meeting.id}（{meeting.unit.name}：{meeting.title}）"
+
+
+def _check_certified(meeting: Meeting, report: Report) -> None:
+    certified = meeting.state == MeetingState.CERTIFIED
+    if meeting.certified_result is None:
+        if certified:
+            report.differences.append(
+                f"{_name(meeting)}已确认，却没有存下确认时的结果：无法核对，请查明原因。"
+            )
+        return
+    if not certified:
+        report.differences.append(
+            f"{_name(meeting)}存有确认结果，状态却是「{meeting.state.value}」："
+            "已确认的会议不能回到其他状态，请查明原因。"
+        )
+        return
+    try:
+        stored = json.loads(meeting.certified_result)
+    except ValueError:
+        report.differences.append(f"{_name(meeting)}确认时存的结果已损坏，读不出来。")
+        return
+    report.meetings_recounted += 1
+    fresh = recount(meeting)
+    slip = Slip7.from_dict(fresh["slip7"])
+    if isinstance(stored, dict) and stored.get(FILLED_BY):
+        fresh["slip7"] = old_rule_slip7(slip)
+        report.notices.append(
+            f"{_name(meeting)}是在旧规则（空白为废票）下确认的，结果由升级程序补存：附件7 按旧规则核对。"
+        )
+    found = list(compare(stored, fresh, meeting, report))
+    slip_differs = any(line.startswith("附件7") for line in found)
+    if slip_differs and not _differs(stored.get("slip7", {}), old_rule_slip7(slip)):
+        found.append(
+            "附件7 与旧规则（空白为废票）算出的一致：这次会议可能是在规则修改之前确认的，"
+            "请与签字的纸面结果报告单核对。"
+        )
+    report.differences.extend(f"{_name(meeting)}：{line}" for line in found)
+
+
+def _flatten(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _flatten(item, (*path, key))
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            yield from _flatten(item, (*path, n))
+    else:
+        yield path, value
+
+
+def _same(a: Any, b: Any) -> bool:
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool):
+        return Decimal(str(a)) == Decimal(str(b))
+    return bool(a == b)
+
+
+def _differs(stored: Any, fresh: Any) -> bool:
+    a, b = dict(_flatten(stored)), dict(_flatten(fresh))
+    return a.keys() != b.keys() or any(not _same(a[k], b[k]) for k in a)
+
+
+def _label(path: Path, stored: Mapping[str, Any]) -> str:
+    words: list[str] = []
+    for n, key in enumerate(path):
+        if isinstance(key, int):
+            rows = stored.get("form5", {}).get(str(path[1]), {}).get("evaluees", [])
+            name = rows[key].get("name", "") if key < len(rows) else ""
+            words.append(f"第 {key + 1} 位测评对象" + (f"（{name}）" if name else ""))
+        elif n == 0 or WORDS.get(key, key):
+            words.append(WORDS.get(key, key))
+    return "·".join(w for w in words if w)
+
+
+def _shown(value: Any) -> str:
+    return "空" if value is None else str(value)
+
+
+def compare(
+    stored: Mapping[str, Any], fresh: Mapping[str, Any], meeting: Meeting, report: Report
+) -> Iterator[str]:
+    """Each field where the stored figures and the recount disagree, as a Chinese phrase.
+
+    The unit's name may change after certification (units can be renamed): a notice, not a
+    difference. Shares follow from the counts and are missing from figures certified
+    before they existed: compared only where stored."""
+    a, b = dict(_flatten(stored)), dict(_flatten(fresh))
+    for path in sorted(a.keys() | b.keys(), key=lambda p: tuple(map(str, p))):
+        if path and path[0] == FILLED_BY:
+            continue
+        label = _label(path, stored)
+        if path == ("meeting", "unit"):
+            if a.get(path) != b.get(path):
+                report.notices.append(
+                    f"{_name(meeting)}：单位名称确认时为「{_shown(a.get(path))}」，现在为"
+                    f"「{_shown(b.get(path))}」（单位改过名，结果不受影响）。"
+                )
+            continue
+        if path not in a:
+            if "shares" not in path:
+                yield f"{label}：确认时存的结果里没有这一项，按库中的票算出 {_shown(b[path])}。"
+        elif path not in b:
+            yield f"{label}：确认时为 {_shown(a[path])}，按库中的票算不出这一项。"
+        elif not _same(a[path], b[path]):
+            yield f"{label}：确认时为 {_shown(a[path])}，按库中的票重新计算为 {_shown(b[path])}。"
+
+
+# --- the boxes -----------------------------------------------------------------------------
+
+
+def _as_int(expr: Any) -> Any:
+    return func.coalesce(func.sum(case((expr, 1), else_=0)), 0).cast(Integer)
+
+
+def _check_boxes(meetings: Mapping[int, Meeting], report: Report) -> None:
+    used: dict[int, int] = dict(
+        db.session.execute(
+            select(Token.meeting_id, _as_int(Token.is_used)).group_by(Token.meeting_id)
+        ).all()
+    )
+    phone: dict[int, int] = dict(
+        db.session.execute(
+            select(Ballot.meeting_id, func.count())
+            .where(Ballot.source == Source.PHONE)
+            .group_by(Ballot.meeting_id)
+        ).all()
+    )
+    for meeting_id in sorted(used.keys() | phone.keys()):
+        n_used, n_phone = int(used.get(meeting_id, 0)), int(phone.get(meeting_id, 0))
+        if n_used != n_phone:
+            report.differences.append(
+                f"{_where(meetings, meeting_id)}：已用的测评码 {n_used} 张，手机票 {n_phone} 张，"
+                "两者应当相等（用码和存票在同一个事务里）。"
+            )
+    for meeting_id, n in _half_ballots():
+        report.differences.append(
+            f"{_where(meetings, meeting_id)}：有 {n} 张票的选择行不全或多出"
+            "（每张票应有每位测评对象一行、附件6 两行）。"
+        )
+
+
+def _where(meetings: Mapping[int, Meeting], meeting_id: int) -> str:
+    meeting = meetings.get(meeting_id)
+    return _name(meeting) if meeting else f"会议 {meeting_id}"
+
+
+def _half_ballots() -> list[tuple[int, int]]:
+    """Per meeting, the ballots whose rows are not exactly their forms' rows."""
+    evaluees = (
+        select(func.count())
+        .select_from(Evaluee)
+        .where(Evaluee.meeting_id == Ballot.meeting_id)
+        .scalar_subquery()
+    )
+    rows5 = (
+        select(func.count())
+        .select_from(Form5Mark)
+        .join(Evaluee, Evaluee.id == Form5Mark.evaluee_id)
+        .where(and_(Form5Mark.ballot_id == Ballot.id, Evaluee.meeting_id == Ballot.meeting_id))
+        .scalar_subquery()
+    )
+    all5 = (
+        select(func.count())
+        .select_from(Form5Mark)
+        .where(Form5Mark.ballot_id == Ballot.id)
+        .scalar_subquery()
+    )
+    rows6 = (
+        select(func.count())
+        .select_from(Form6Mark)
+        .where(Form6Mark.ballot_id == Ballot.id, Form6Mark.meeting_id == Ballot.meeting_id)
+        .scalar_subquery()
+    )
+    all6 = (
+        select(func.count())
+        .select_from(Form6Mark)
+        .where(Form6Mark.ballot_id == Ballot.id)
+        .scalar_subquery()
+    )
+    expected5 = case((Ballot.has_form5, evaluees), else_=0)
+    expected6 = case((Ballot.has_form6, len(Form6Item)), else_=0)
+    wrong = (rows5 != expected5) | (all5 != rows5) | (rows6 != expected6) | (all6 != rows6)
+    query = (
+        select(Ballot.meeting_id, func.count())
+        .where(wrong)
+        .group_by(Ballot.meeting_id)
+        .order_by(Ballot.meeting_id)
+    )
+    return [(int(m), int(n)) for m, n in db.session.execute(query)]
+
+
+# --- the audit chain -----------------------------------------------------------------------
+
+
+def _event_name(event_id: int, at: Any, action: str) -> str:
+    when = beijing_time(at).strftime("%Y-%m-%d %H:%M:%S")
+    return f"操作日志第 {event_id} 条（{when}，{ACTION_LABELS.get(action, action)}）"
+
+
+def _check_chain(report: Report, anchors: dict[int, str]) -> None:
+    query = select(
+        AuditEvent.id,
+        AuditEvent.at,
+        AuditEvent.user_id,
+        AuditEvent.action,
+        AuditEvent.detail,
+        AuditEvent.digest,
+    ).order_by(AuditEvent.id)
+    previous, previous_id, started = "", None, False
+    for event_id, at, user_id, action, detail, digest in db.session.execute(
+        query.execution_options(yield_per=1000)
+    ):
+        if not started and not digest:
+            report.events_unchained += 1
+        else:
+            started = True
+            report.events_chained += 1
+            expected = event_digest(previous, event_id, at, user_id, action, detail)
+            if digest != expected:
+                report.differences.append(_broken(event_id, at, action, digest, previous_id))
+        if event_id in anchors and anchors.pop(event_id) != digest:
+            report.differences.append(
+                f"{_event_name(event_id, at, action)}的校验值与您记下的不同：日志被改写过。"
+            )
+        previous, previous_id = digest, event_id
+        report.head = (event_id, digest)
+    for event_id in sorted(anchors):
+        report.differences.append(f"操作日志里找不到您记下的第 {event_id} 条：它被删除了。")
+    if report.events_unchained:
+        report.notices.append(
+            f"操作日志最早的 {report.events_unchained} 条写于加入校验链之前，没有校验值，"
+            "无法核对；从之后的第一条起逐条核对。"
+        )
+
+
+def _broken(event_id: int, at: Any, action: str, digest: str, previous_id: int | None) -> str:
+    name = _event_name(event_id, at, action)
+    if not digest:
+        return f"{name}的校验值是空的：校验链开始之后，每一条都应有校验值，它被清掉了。"
+    gap = ""
+    if previous_id is not None and event_id - previous_id > 1:
+        gap = (
+            f"它和前一条（第 {previous_id} 条）之间缺编号 {previous_id + 1}–{event_id - 1}"
+            "（PostgreSQL 上撤销的操作也会留下空号）；"
+        )
+    return (
+        f"{name}的校验值对不上：{gap}这一条被改动过，或它前面的记录被改动、删除过。"
+        "请用备份或导出的日志核对。"
+    )
