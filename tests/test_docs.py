@@ -157,3 +157,18 @@ def test_no_hint_names_a_readme_section():
     old = re.compile(r"README\s*(的)?\s*「|see README")
     sources = [*(ROOT / "templates").rglob("*.html"), *(ROOT / "ballot_app").rglob("*.py")]
     assert [_rel(p) for p in sources if old.search(p.read_text(encoding="utf-8"))] == []
+
+
+def _test_names() -> set[str]:
+    names: set[str] = set()
+    for source in (ROOT / "tests").rglob("test_*.py"):
+        names.update(re.findall(r"^(?:async )?def (test_\w+)", source.read_text(), re.M))
+    return names
+
+
+def test_every_test_the_threat_model_names_exists():
+    """Each claim of docs/threat-model.md names the test that backs it: a renamed or deleted
+    test would leave a claim unbacked."""
+    named = set(re.findall(r"`(test_\w+)`", (ROOT / "docs" / "threat-model.md").read_text()))
+    assert len(named) >= 30, "the threat model names the tests beside its claims"
+    assert named - _test_names() == set()

@@ -78,6 +78,7 @@ def site_config(block: str, nodes: tuple[str, ...], port: int, d: Path) -> str:
     text = _replace(text, r"\blisten 443 ssl\b", f"listen 127.0.0.1:{port} ssl", 1)
     text = _replace(text, r"\bserver_name [^;]+;", "server_name localhost;", 1)
     text = _replace(text, r"\baccess_log \S+ ballot;", f"access_log {d}/access.log ballot;", 1)
+    text = _replace(text, r"\berror_log \S+ crit;", f"error_log {d}/site-error.log crit;", 1)
     text = _replace(text, r"\bssl_certificate \S+;", f"ssl_certificate {d}/cert.pem;", 1)
     text = _replace(text, r"\bssl_certificate_key \S+;", f"ssl_certificate_key {d}/key.pem;", 1)
     assert "/var/" not in text and "/etc/" not in text, text
@@ -198,7 +199,10 @@ class Proxy:
         Bounded: after `within` seconds the logs are returned as they are."""
         deadline = time.monotonic() + within
         while True:
-            text = (self.dir / "access.log").read_text() + (self.dir / "error.log").read_text()
+            text = "".join(
+                (self.dir / name).read_text() if (self.dir / name).exists() else ""
+                for name in ("access.log", "error.log", "site-error.log")
+            )
             if all(piece in text for piece in expected) or time.monotonic() > deadline:
                 return text
             time.sleep(0.1)
