@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, Float, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import Enum, Float, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.campaign import CampaignState
 from ..domain.roles import Role
 from ..extensions import db
 
@@ -28,7 +29,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     #: A password set by someone else (an admin's reset, a new account): changed at login.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    group: Mapped[Group | None] = relationship()
+    group: Mapped[Group | None] = relationship(back_populates="organizers")
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -36,13 +37,32 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
 
 
 class Campaign(db.Model):  # type: ignore[name-defined,misc]
-    """One year's assessment (年度考核)."""
+    """One year's assessment (年度考核): preparing → running → closed (read only)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(unique=True)
     name: Mapped[str] = mapped_column(String(120))
     #: Post changes on or before this date are assessed in the new post (考核对象, 9月30日).
     post_change_cutoff: Mapped[date]
+    state: Mapped[CampaignState] = mapped_column(
+        Enum(CampaignState, native_enum=False, length=16),
+        default=CampaignState.PREPARING,
+        server_default=CampaignState.PREPARING.name,
+    )
+    #: The meetings' window (e.g. 12月上旬–12月底); None until set.
+    meetings_from: Mapped[date | None]
+    meetings_to: Mapped[date | None]
+    #: When the rosters and annex 2 lists are due (e.g. 12月5日), and annex 8.
+    roster_due: Mapped[date | None]
+    annex8_due: Mapped[date | None]
+
+    groups: Mapped[list[Group]] = relationship(
+        back_populates="campaign", order_by="Group.position, Group.id"
+    )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == CampaignState.CLOSED
 
 
 class Group(db.Model):  # type: ignore[name-defined,misc]
@@ -54,6 +74,19 @@ class Group(db.Model):  # type: ignore[name-defined,misc]
     leader_name: Mapped[str] = mapped_column(String(64), default="")
     liaison_name: Mapped[str] = mapped_column(String(64), default="")
     liaison_phone: Mapped[str] = mapped_column(String(32), default="")
+    #: Order in annex 1 (第一组 first).
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Annex 1's 考核组成员 as they were when the campaign closed (its organizers move on
+    #: to next year's groups); None while the campaign is open.
+    members_at_close: Mapped[str | None] = mapped_column(Text)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="groups")
+    units: Mapped[list[Unit]] = relationship(
+        back_populates="group", order_by="Unit.name", viewonly=True
+    )
+    organizers: Mapped[list[User]] = relationship(
+        back_populates="group", order_by="User.display_name, User.id", viewonly=True
+    )
 
 
 class Unit(db.Model):  # type: ignore[name-defined,misc]
@@ -66,13 +99,16 @@ class Unit(db.Model):  # type: ignore[name-defined,misc]
     group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(16), default="department")
+    #: A grassroots party organisation's (基层党组织) parent committee: its 乡镇 or 区直单位.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
     #: The party organisation's name as form 6 prints it (党组织名称).
     party_org_name: Mapped[str] = mapped_column(String(120), default="")
     #: Archived (已归档): off the lists, kept whole; what holds ballots is never deleted.
     is_archived: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     campaign: Mapped[Campaign] = relationship()
-    group: Mapped[Group | None] = relationship()
+    group: Mapped[Group | None] = relationship(back_populates="units")
+    parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")
     members: Mapped[list[Member]] = relationship(
         back_populates="unit", order_by="Member.position, Member.id", cascade="all, delete-orphan"
     )
@@ -94,6 +130,11 @@ class Member(db.Model):  # type: ignore[name-defined,misc]
     is_principal: Mapped[bool] = mapped_column(default=False)  #: 党政正职
     is_secretary: Mapped[bool] = mapped_column(default=False)  #: 党组织书记
     position: Mapped[int] = mapped_column(default=0)
+    #: A post held beside a main one elsewhere (兼任): shown in the roster, not assessed here.
+    is_concurrent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Why an imported line sits here, as the roster rules said it (「9月30日后异动，在原单位按
+    #: 原职务考核」…); "" for a line typed on the unit page.
+    placed_by: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     unit: Mapped[Unit] = relationship(back_populates="members")
 

@@ -17,9 +17,10 @@ from ..extensions import db
 from ..models import Group, User
 from . import throttle
 from .audit import record_event
+from .campaign import current_campaign
 from .common_passwords import COMMON_PASSWORDS
 from .errors import InvalidInput, NotFound
-from .roster import current_campaign, group_named
+from .roster import group_named
 
 MIN_PASSWORD_LENGTH = 10
 MAX_USERNAME_LENGTH = 64

@@ -34,7 +34,11 @@ def rename_unit(user: User, unit: Unit, name: str, kind: str, party_org_name: st
     if not name:
         errors["name"] = "请填写单位名称。"
     if kind not in UNIT_KINDS:
-        errors["kind"] = "请选择单位类型：乡镇或区直单位。"
+        errors["kind"] = "请选择单位类型：乡镇、区直单位或基层党组织。"
+    elif (kind == "party_org") != (unit.kind == "party_org"):
+        errors["kind"] = (
+            "基层党组织和乡镇、区直单位之间不能直接改类型：请新添加一个单位，再删除或归档这一个。"
+        )
     taken = select(Unit.id).where(
         Unit.campaign_id == unit.campaign_id, Unit.name == name, Unit.id != unit.id
     )

@@ -14,9 +14,10 @@ from ..extensions import db
 from ..models import Group, Token, User
 from ..signing import Keys
 from .accounts import create_user
+from .campaign import current_campaign
 from .errors import InvalidInput
 from .meetings import MeetingInput, create_meeting, transition
-from .roster import MemberInput, add_member, create_unit, current_campaign
+from .roster import MemberInput, add_member, create_unit
 from .slips import voter_url
 
 #: 青禾镇 and everyone in it are invented.

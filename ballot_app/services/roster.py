@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,12 +10,15 @@ from sqlalchemy import func, select
 from ..database import writes
 from ..domain.roles import Role, may_see_unit
 from ..extensions import db
-from ..models import Campaign, Group, Meeting, Member, Unit, User, meeting_teller
+from ..models import Group, Meeting, Member, Unit, User, meeting_teller
 from .audit import record_event
+from .campaign import current_campaign
 from .errors import DuplicateWarning, InvalidInput, NotFound
 from .ordering import move_one_place
 
-UNIT_KINDS = {"township": "乡镇", "department": "区直单位"}
+UNIT_KINDS = {"township": "乡镇", "department": "区直单位", "party_org": "基层党组织"}
+#: A grassroots party organisation (村、社区、支部) sits under a committee of these kinds.
+PARENT_KINDS = ("township", "department")
 
 
 @dataclass(frozen=True)
@@ -30,21 +32,6 @@ class MemberInput:
     is_secretary: bool = False
     #: The organizer confirmed a second member of the same name.
     confirm_duplicate: bool = False
-
-
-def current_campaign(today: date | None = None) -> Campaign:
-    """This year's campaign, created on first use with the 9月30日 cut-off."""
-    today = today or date.today()
-    campaign = db.session.scalar(select(Campaign).where(Campaign.year == today.year))
-    if campaign is None:
-        campaign = Campaign(
-            year=today.year,
-            name=f"{today.year}年度考核",
-            post_change_cutoff=date(today.year, 9, 30),
-        )
-        db.session.add(campaign)
-        db.session.flush()
-    return campaign
 
 
 def group_named(name: str) -> Group:
@@ -76,6 +63,8 @@ def visible_units(user: User) -> list[Unit]:
         query = query.where(Unit.id.in_(_units_with_meetings_of(user)))
     elif user.role != Role.ADMIN:
         query = query.where(Unit.group_id == user.group_id, Unit.group_id.is_not(None))
+    else:  # the admin's list is the campaign's; other years are on their campaign's page
+        query = query.where(Unit.campaign_id == current_campaign().id)
     return list(db.session.scalars(query))
 
 
@@ -99,26 +88,54 @@ def get_unit(user: User, unit_id: int) -> Unit:
 
 
 @writes
-def create_unit(user: User, name: str, kind: str, party_org_name: str = "") -> Unit:
-    """Add a unit; an organizer's units go to their own group."""
+def create_unit(
+    user: User,
+    name: str,
+    kind: str,
+    party_org_name: str = "",
+    *,
+    group_id: int | None = None,
+    parent_id: int | None = None,
+) -> Unit:
+    """Add a unit to the campaign. An organizer's units go to their own group; the admin
+    chooses the group (or none yet). A grassroots party organisation (基层党组织) names its
+    parent committee, a 乡镇 or 区直单位 of the same campaign, and joins its group."""
     name = name.strip()
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = "请填写单位名称。"
     if kind not in UNIT_KINDS:
-        errors["kind"] = "请选择单位类型：乡镇或区直单位。"
+        errors["kind"] = "请选择单位类型：乡镇、区直单位或基层党组织。"
+    campaign = current_campaign()
+    parent = db.session.get(Unit, parent_id) if parent_id else None
+    if kind == "party_org":
+        if parent is None or parent.campaign_id != campaign.id or parent.kind not in PARENT_KINDS:
+            errors["parent_id"] = "基层党组织要选上级党委所在的乡镇或区直单位。"
+        elif not may_see_unit(user.role, user.group_id, parent.group_id):
+            errors["parent_id"] = "只能选本组的乡镇或区直单位作上级。"
+    elif parent is not None:
+        errors["parent_id"] = "只有基层党组织才选上级单位；乡镇和区直单位请留空。"
+    group = db.session.get(Group, group_id) if group_id else None
+    if user.role == Role.ADMIN and group_id and (group is None or group.campaign_id != campaign.id):
+        errors["group_id"] = "这个考核组不在本年度，请重新选择。"
     if errors:
         raise InvalidInput("请检查标出的项目。", errors)
-    campaign = current_campaign()
     taken = select(Unit).where(Unit.campaign_id == campaign.id, Unit.name == name)
     if db.session.scalar(taken):
         raise InvalidInput(f"本年度已有单位「{name}」，请换一个名称。", {"name": "名称重复。"})
+    if parent is not None:
+        owner = parent.group_id
+    elif user.role == Role.ADMIN:
+        owner = group.id if group else None
+    else:
+        owner = user.group_id
     unit = Unit(
         campaign_id=campaign.id,
-        group_id=user.group_id,
+        group_id=owner,
+        parent_id=parent.id if parent else None,
         name=name,
         kind=kind,
-        party_org_name=party_org_name.strip() or f"{name}党委",
+        party_org_name=party_org_name.strip() or (name if kind == "party_org" else f"{name}党委"),
     )
     db.session.add(unit)
     db.session.flush()

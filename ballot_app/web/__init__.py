@@ -81,12 +81,37 @@ def whole_number(low: int, high: int, refusal: str = "") -> Callable[[str], int]
 def register_blueprints(app: Flask) -> None:
     """Register every audience's blueprint, the error pages and the schema guard."""
     register_converters(app)  # first: the routes name them
-    from . import audit, auth, bulletin, health, meetings, monitor, paper, printing, units, voter
+    from . import (
+        accounts,
+        audit,
+        auth,
+        bulletin,
+        campaign,
+        health,
+        meetings,
+        monitor,
+        paper,
+        printing,
+        units,
+        voter,
+    )
 
-    modules = (auth, units, meetings, paper, printing, voter, monitor, bulletin, health, audit)
+    modules = (
+        auth,
+        units,
+        meetings,
+        paper,
+        printing,
+        voter,
+        monitor,
+        bulletin,
+        health,
+        audit,
+        accounts,
+        campaign,
+    )
     for module in modules:
         app.register_blueprint(module.bp)
-    app.register_blueprint(__import__(f"{__name__}.accounts", fromlist=["bp"]).bp)
     # The voter's form carries the slip's signed value in its body: that value is the only
     # credential, no cookie grants anything, so a cross-site post gains nothing. Voter pages
     # must also survive WeChat losing cookies, which a CSRF session token would not.

@@ -198,6 +198,14 @@ class UnitForm(StaffForm):
     party_org_name = StringField("党组织名称（表6抬头，可不填）", [_most(120)])
 
 
+class NewUnitForm(UnitForm):
+    """Adding a unit: its group (the admin's choice) and, for a grassroots party
+    organisation, its parent committee. Their choices are set by the view; "" is none."""
+
+    group_id = _select("考核组", [], default="")
+    parent_id = _select("上级党委所在单位（只有基层党组织要选）", [], default="")
+
+
 class MemberForm(StaffForm):
     anchor = "member-form"
     name = StringField("姓名", [_required("请填写姓名。"), _most(64)])
@@ -401,3 +409,33 @@ class PasswordForm(StaffForm):
     def validate_repeat(self, field: Field) -> None:
         if field.data != self.new.data:
             raise ValidationError("两次输入的新密码不一样，请重新输入。")
+
+
+def _day(label: str, what: str, *, required: bool = False) -> DateField:
+    """A date typed as 年-月-日; optional unless `required`."""
+    first = _required(f"请填写{what}，例如 2026-09-30。") if required else Optional()
+    return DateField(
+        label, [first], invalid_value_message=f"请按「年-月-日」填写{what}，例如 2026-12-05。"
+    )
+
+
+class CampaignForm(StaffForm):
+    """The year's name and dates (年度考核)."""
+
+    anchor = "campaign-form"
+    name = StringField("名称", [_required("请填写名称，例如「2026年度考核」。"), _most(120)])
+    cutoff = _day("任职变动截止日期（在此日期前异动的按新职务考核）", "截止日期", required=True)
+    meetings_from = _day("测评会开始日期", "开始日期")
+    meetings_to = _day("测评会结束日期", "结束日期")
+    roster_due = _day("考核对象名单报送日期", "报送日期")
+    annex8_due = _day("附件8报送日期", "报送日期")
+
+
+class GroupForm(StaffForm):
+    """An inspection group (附件1)."""
+
+    anchor = "group-form"
+    name = StringField("组别", [_required("请填写组别，例如「第一组」。"), _most(64)])
+    leader_name = StringField("组长", [_most(64)])
+    liaison_name = StringField("联络员", [_most(64)])
+    liaison_phone = StringField("联络员电话", [_most(32)])

@@ -10,7 +10,7 @@ from ..services import corrections, roster
 from ..services.errors import InvalidInput
 from ..services.meetings import unit_meetings
 from .confirm import Confirmation, confirmation_page, is_confirmed
-from .forms import ActionForm, MemberForm, UnitForm, show_errors
+from .forms import ActionForm, MemberForm, NewUnitForm, UnitForm, show_errors
 from .guards import EVERYONE, MANAGERS, role_required
 
 bp = Blueprint("units", __name__)
@@ -20,10 +20,24 @@ Page = Response | str | tuple[str, int]
 @bp.get("/")
 @role_required(*EVERYONE)
 def index() -> Page:
-    return _index_page(UnitForm())
+    return _index_page(_new_unit_form())
 
 
-def _index_page(form: UnitForm, status: int = 200) -> Page:
+def _new_unit_form() -> NewUnitForm:
+    """The add-a-unit form with this campaign's groups (the admin) and parent units."""
+    form = NewUnitForm()
+    form.group_id.choices = [("", "（暂不分组）")] + [
+        (str(g.id), g.name) for g in roster.current_campaign().groups
+    ]
+    form.parent_id.choices = [("", "（不是基层党组织）")] + [
+        (str(u.id), u.name)
+        for u in roster.visible_units(current_user)
+        if u.kind in roster.PARENT_KINDS and not u.is_archived
+    ]
+    return form
+
+
+def _index_page(form: NewUnitForm, status: int = 200) -> Page:
     found = roster.visible_units(current_user)
     units = [u for u in found if not u.is_archived]
     archived = [u for u in found if u.is_archived]
@@ -41,7 +55,7 @@ def _index_page(form: UnitForm, status: int = 200) -> Page:
 @bp.post("/units")
 @role_required(*MANAGERS)
 def create() -> Page:
-    form = UnitForm()
+    form = _new_unit_form()
     if form.validate_on_submit():
         try:
             unit = roster.create_unit(
@@ -49,6 +63,8 @@ def create() -> Page:
                 form.name.data or "",
                 form.kind.data or "",
                 form.party_org_name.data or "",
+                group_id=int(form.group_id.data) if form.group_id.data else None,
+                parent_id=int(form.parent_id.data) if form.parent_id.data else None,
             )
         except InvalidInput as e:
             show_errors(form, e)
