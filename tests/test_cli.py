@@ -31,6 +31,26 @@ def test_demo_fills_an_empty_database_and_prints_login_and_a_voter_url(app, runn
     assert again.exit_code != 0 and "空数据库" in again.output
 
 
+def test_the_demo_campaign_fills_the_dashboard(app, runner):
+    """A newcomer sees the year's pages filled: two groups, a township with three village
+    party organisations, a department, the campaign running."""
+    assert runner.invoke(args=["demo", "--password", "demo-password"]).exit_code == 0
+    client = app.test_client()
+    client.post("/login", data={"username": "admin", "password": "demo-password"})
+    page = client.get("/campaign", follow_redirects=True).get_data(as_text=True)
+    assert "进行中" in page and "第一考核组" in page and "第二考核组" in page
+    board = client.get("/campaigns/1/progress").get_data(as_text=True)
+    for unit in (
+        "青禾镇",
+        "青禾镇石桥村党支部",
+        "青禾镇柳湾村党支部",
+        "青禾镇河东社区党支部",
+        "区农林水务局",
+    ):
+        assert unit in board
+    assert "<dt>单位</dt><dd>5 个，已完成 0 个</dd>" in board
+
+
 def test_tokens_lists_code_category_url_and_state(app, runner):
     m = factories.meeting(app, a=1, b=1)
     factories.cast(app, m, factories.slip_values(app, m, "A")[0])

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from ..domain.campaign import CampaignState
 from ..domain.meeting_state import Transition
 from ..domain.roles import Role
 from ..extensions import db
@@ -35,6 +36,15 @@ DEMO_ROSTER = (
     MemberInput("苏望舒", "党委委员、武装部部长", "武装、信访"),
     MemberInput("孟川", "党委委员、宣传委员", "宣传、文化"),
 )
+#: 青禾镇's grassroots party organisations (form 6 only, annex 8): invented too.
+DEMO_VILLAGES = ("青禾镇石桥村党支部", "青禾镇柳湾村党支部", "青禾镇河东社区党支部")
+#: A district department in the second group, with a small invented roster.
+DEMO_DEPARTMENT = "区农林水务局"
+DEMO_DEPARTMENT_ROSTER = (
+    MemberInput("罗见山", "党组书记、局长", "全面工作", is_principal=True, is_secretary=True),
+    MemberInput("钟映雪", "党组成员、副局长", "农业、林业"),
+    MemberInput("白云起", "副局长", "水务、防汛"),
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,8 @@ def is_empty() -> bool:
 
 
 def load_demo(keys: Keys, base_url: str, *, password: str | None = None) -> DemoInfo:
-    """Fill an empty database: a group, two accounts, 青禾镇's roster, and one open meeting."""
+    """Fill an empty database: a running campaign with two groups, the accounts, 青禾镇 with
+    its roster and three village party organisations, a department, and one open meeting."""
     if not is_empty():
         raise InvalidInput(
             "数据库里已经有数据，演示数据只能装入空数据库。"
@@ -68,7 +79,18 @@ def load_demo(keys: Keys, base_url: str, *, password: str | None = None) -> Demo
         leader_name="（演示）组长",
         liaison_name="（演示）联络员",
     )
-    db.session.add(group)
+    second = Group(
+        campaign_id=campaign.id,
+        name="第二考核组",
+        leader_name="（演示）二组组长",
+        liaison_name="（演示）二组联络员",
+        position=2,
+    )
+    group.position = 1
+    campaign.meetings_from = date(campaign.year, 12, 1)
+    campaign.meetings_to = date(campaign.year, 12, 31)
+    campaign.roster_due = date(campaign.year, 12, 5)
+    db.session.add_all([group, second])
     db.session.flush()
     admin_password = password or secrets.token_urlsafe(9)
     organizer_password = password or secrets.token_urlsafe(9)
@@ -83,6 +105,11 @@ def load_demo(keys: Keys, base_url: str, *, password: str | None = None) -> Demo
     unit = create_unit(organizer, DEMO_UNIT, "township", "中共青禾镇委员会")
     for line in DEMO_ROSTER:
         add_member(organizer, unit, line)
+    for village in DEMO_VILLAGES:
+        create_unit(organizer, village, "party_org", parent_id=unit.id)
+    department = create_unit(admin, DEMO_DEPARTMENT, "department", group_id=second.id)
+    for line in DEMO_DEPARTMENT_ROSTER:
+        add_member(admin, department, line)
     meeting = create_meeting(
         organizer,
         unit,
@@ -100,6 +127,7 @@ def load_demo(keys: Keys, base_url: str, *, password: str | None = None) -> Demo
     teller = create_user("jipiao1", teller_password, Role.TELLER, display_name="（演示）计票人")
     meeting.tellers.append(teller)
     transition(organizer, meeting, Transition.OPEN)
+    campaign.state = CampaignState.RUNNING
     token = db.session.scalars(
         select(Token).where(Token.meeting_id == meeting.id, Token.category == "B").limit(1)
     ).one()

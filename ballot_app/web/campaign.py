@@ -5,14 +5,17 @@ The admin (干部一科) writes here; organizers read the campaign and annex 1."
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..domain.campaign import CampaignDates, month_day
+from ..domain.progress import STAGE_LABELS, STAGES, days_left
 from ..domain.roles import Role
 from ..models import Campaign, Group
 from ..services import campaign as campaigns
-from ..services import groups
+from ..services import groups, progress
 from ..services.errors import InvalidInput
 from . import MAX_ID, whole_number
 from .confirm import Confirmation, confirmation_page, is_confirmed
@@ -299,6 +302,33 @@ def delete_group(group_id: int) -> Page:
     campaign = groups.delete_group(current_user, found.id)
     flash("已删除这个考核组。", "success")
     return redirect(url_for("campaign.group_list", campaign_id=campaign.id))
+
+
+# --- the dashboard ------------------------------------------------------------------------
+
+
+@bp.get("/campaigns/<id:campaign_id>/progress")
+@role_required(*MANAGERS)
+def show_progress(campaign_id: int) -> Page:
+    """The campaign at a glance: by group and unit, meetings per state, turnout as bars,
+    what is missing. An organizer sees their own group's part."""
+    campaign = campaigns.get_campaign(campaign_id)
+    found = progress.progress(campaign, current_user)
+    units = [u for g in found for u in g.units]
+    totals = {s: sum(g.meetings[s] for g in found) for s in STAGES}
+    return render_template(
+        "campaign/progress.html",
+        campaign=campaign,
+        groups=found,
+        units=units,
+        totals=totals,
+        stages=STAGES,
+        stage_labels=STAGE_LABELS,
+        issued=sum(g.issued for g in found),
+        returned=sum(g.returned for g in found),
+        done=sum(1 for u in units if u.is_done),
+        days=days_left(campaign.meetings_to, date.today()),
+    )
 
 
 # --- annex 1 ----------------------------------------------------------------------------

@@ -50,6 +50,7 @@ def test_campaign_pages_fit_a_phone_and_a_desktop(app, browser, live_server):
             (f"/campaigns/{campaign_id}/groups", "campaign-groups"),
             (f"/groups/{ids[0]}", "campaign-group"),
             (f"/campaigns/{campaign_id}/annex1", "annex1"),
+            (f"/campaigns/{campaign_id}/progress", "campaign-progress"),
             ("/", "home-admin"),
         ):
             page.goto(f"{live_server}{path}")
