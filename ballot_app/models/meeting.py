@@ -55,6 +55,9 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     )
     #: Attendance (评议人员) entered by the organizer; None means "as many as issued".
     participants: Mapped[int | None]
+    #: Attendance per category (domain/attendance.py) as JSON; when set, `participants` is
+    #: its sum. None: only the total was entered (or none).
+    attendance: Mapped[str | None] = mapped_column(Text)
     #: Paper forms handed out to people without a smartphone.
     paper_issued: Mapped[int] = mapped_column(default=0)
     #: Paper stacks count only after a second teller's entry agrees with the first.

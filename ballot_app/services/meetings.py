@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select, text, update
 
 from ..database import end_read, unit_of_work, writes
+from ..domain import attendance
 from ..domain.live_step import MIN_STEP
 from ..domain.meeting_state import (
     SETUP_STATES,
@@ -61,6 +62,9 @@ class SettingsInput:
     live_step: int
     paper_double_entry: bool = False
     live_turnout_only: bool = False
+    #: 参加人员 per category (domain/attendance.py); when any is given, their sum is the
+    #: 评议人员 and `participants` is ignored.
+    attendance: dict[str, int] = field(default_factory=dict)
 
 
 #: The same answer for a meeting that does not exist and one the user may not see, so that
@@ -101,7 +105,9 @@ def create_meeting(user: User, unit: Unit, data: MeetingInput, keys: Keys) -> Me
         errors["held_on"] = "请填写会议日期。"
     if not (data.form5 or data.form6):
         errors["form5"] = "请至少启用表5或表6中的一张表。"
-    if data.form5 and not unit.members:
+    # A post held beside a main one elsewhere (兼任) is shown in the roster, not assessed.
+    assessed = [m for m in unit.members if not m.is_concurrent]
+    if data.form5 and not assessed:
         errors["form5"] = "这个单位还没有班子成员名单：请先在单位页面加入班子成员。"
     if errors:
         raise InvalidInput("请检查标出的项目。", errors)
@@ -129,7 +135,7 @@ def create_meeting(user: User, unit: Unit, data: MeetingInput, keys: Keys) -> Me
     )
     db.session.add(meeting)
     if data.form5:
-        for position, member in enumerate(unit.members, start=1):
+        for position, member in enumerate(assessed, start=1):
             meeting.evaluees.append(
                 Evaluee(member_id=member.id, name=member.name, post=member.post, position=position)
             )
@@ -195,6 +201,9 @@ def update_settings(user: User, meeting: Meeting, data: SettingsInput) -> None:
     errors: dict[str, str] = {}
     if data.participants is not None and data.participants < 0:
         errors["participants"] = "评议人数不能是负数。"
+    errors.update(
+        {f"att_{k}": v for k, v in attendance.problems(meeting.unit.kind, data.attendance).items()}
+    )
     if data.paper_issued < 0:
         errors["paper_issued"] = "纸质票数不能是负数。"
     errors.update(_live_setting_errors(meeting, data))
@@ -206,7 +215,11 @@ def update_settings(user: User, meeting: Meeting, data: SettingsInput) -> None:
     if errors:
         raise InvalidInput("请检查标出的项目。", errors)
     meeting.secretary_name = data.secretary_name.strip()
-    meeting.participants = data.participants
+    if data.attendance:
+        meeting.attendance = attendance.dumps(data.attendance)
+        meeting.participants = attendance.total(data.attendance)
+    else:
+        meeting.attendance, meeting.participants = None, data.participants
     meeting.pass_rate_base = data.pass_rate_base
     meeting.paper_issued = data.paper_issued
     meeting.live_step = data.live_step
@@ -216,7 +229,7 @@ def update_settings(user: User, meeting: Meeting, data: SettingsInput) -> None:
         user,
         meeting,
         "meeting.settings",
-        f"评议人员 {data.participants if data.participants is not None else '同发出数'}，"
+        f"评议人员 {meeting.participants if meeting.participants is not None else '同发出数'}，"
         f"合格率基数 {data.pass_rate_base.label}，纸质票 {data.paper_issued}，步长 {data.live_step}，"
         f"现场计票{'只显示收回情况' if data.live_turnout_only else '分步显示结果'}，"
         f"纸质票{'须' if data.paper_double_entry else '不须'}两人核录",

@@ -257,6 +257,15 @@ class SettingsForm(StaffForm):
         Optional(),
         _count(0, MOST, "实到人数"),
     )
+    # 参加人员 per category (domain/attendance.py): the template shows the unit kind's own.
+    att_staff = _integer("机关工作人员（含政府雇员）", Optional(), _count(0, MOST, "人数"))
+    att_heads = _integer("二级机构负责人", Optional(), _count(0, MOST, "人数"))
+    att_clients = _integer("服务对象代表", Optional(), _count(0, MOST, "人数"))
+    att_local_heads = _integer(
+        "企事业单位和村（社区）主要负责人", Optional(), _count(0, MOST, "人数")
+    )
+    att_deputies = _integer("党代表、人大代表、政协委员", Optional(), _count(0, MOST, "人数"))
+    att_others = _integer("其他人员", Optional(), _count(0, MOST, "人数"))
     pass_rate_base = _select(
         "合格率的分母", [SelectChoice(k.value, v) for k, v in PASS_RATE_BASE_LABELS.items()]
     )

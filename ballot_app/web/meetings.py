@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..domain import attendance
 from ..domain.meeting_state import MeetingState, Transition, blockers
 from ..domain.roles import Role
 from ..domain.slip7 import PassRateBase
@@ -76,9 +77,21 @@ def create(unit_id: int) -> Page:
     return render_template("meetings/new.html", unit=unit, form=form), status
 
 
+def _attendance(form: SettingsForm, meeting: Meeting) -> dict[str, int]:
+    """The categories filled in, of those the unit's kind has."""
+    found = {}
+    for category in attendance.categories_for(meeting.unit.kind):
+        value = getattr(form, f"att_{category.key}").data
+        if value is not None:
+            found[category.key] = value
+    return found
+
+
 def _settings_form(meeting: Meeting) -> SettingsForm:
+    counts = {f"att_{k}": v for k, v in attendance.loads(meeting.attendance).items()}
     form = SettingsForm(
         formdata=None,
+        **counts,
         secretary_name=meeting.secretary_name,
         participants=meeting.participants,
         pass_rate_base=meeting.pass_rate_base.value,
@@ -129,6 +142,7 @@ def show_page(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str
             listens_only_here=listens_only_here(),
             monitor_url=_monitor_url(meeting, public_url),
             action=ActionForm(),
+            attendance_categories=attendance.categories_for(meeting.unit.kind),
             settings=_lock_live_settings(
                 settings if isinstance(settings, SettingsForm) else _settings_form(meeting),
                 meeting,
@@ -200,6 +214,7 @@ def settings(meeting: Meeting) -> Page:
             form.live_step.data or 0,
             bool(form.paper_double_entry.data),
             bool(form.live_turnout_only.data),
+            _attendance(form, meeting),
         )
         try:
             meetings.update_settings(current_user, meeting, data)
