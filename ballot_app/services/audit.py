@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "member.update": "修改班子成员",
     "member.remove": "移出班子成员",
     "member.move": "调整班子成员顺序",
+    "roster.import": "导入考核对象名册",
     "meeting.create": "建立会议",
     "meeting.settings": "修改会议设置",
     "meeting.open": "开启投票箱",

@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         monitor,
         paper,
         printing,
+        roster_import,
         units,
         voter,
     )
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
         audit,
         accounts,
         campaign,
+        roster_import,
     )
     for module in modules:
         app.register_blueprint(module.bp)
