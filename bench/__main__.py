@@ -2,8 +2,9 @@
 
 For SQLite and for PostgreSQL it serves the app with gunicorn (the shipped gunicorn.conf.py)
 on 127.0.0.1 and replays phones; then the bare baseline app on the same server and database
-engine; then a race check, a burst, the tally of 10,000 ballots, a sheet of 1,000 slips and
-the ballot page's weight. It prints a table, then the budgets, and as its last line one JSON
+engine; then a race check, a burst, the tally of 10,000 ballots, a sheet of 1,000 slips,
+the ballot page's weight, and the year's work (bench/campaign.py: a roster workbook of 40 units
+× 15 people read, placed, imported, and the dashboard for it, each also at 4 units). It prints a table, then the budgets, and as its last line one JSON
 object with every figure. The exit status is 1 when a budget fails (with --quick, only an exact one: errors, double
 ballots, page weight; its timed figures are printed but the default run judges them).
 
@@ -30,7 +31,7 @@ from typing import Any
 import requests
 from sqlalchemy import create_engine, make_url, text
 
-from . import baseline_app, ours
+from . import baseline_app, campaign, ours
 from .cpu import tree_cpu_seconds
 from .load import LoadResult, Phone, race, run_load
 from .weight import ballot_page_weight
@@ -56,7 +57,12 @@ class Plan:
 DEFAULT = Plan(2000, 200, 1000, 200, 20, 10_000, 30, 1000, 240.0, 4)
 QUICK = Plan(600, 100, 300, 150, 20, 10_000, 30, 1000, 40.0, 3)
 
+#: The district of the year's measures: its roster workbook and its dashboard.
+CAMPAIGN_UNITS, CAMPAIGN_PEOPLE = 40, 15
+
 BUDGETS = {
+    # cost per unit at 40 units ÷ at 4 units: the work grows with the district, not faster
+    "campaign_per_unit_ratio_max": 1.5,
     "ratio_min": 0.60,  # throughput ours / baseline, each database
     "cpu_ratio_max": 2.0,  # server CPU per ballot, ours / baseline
     "burst_flow_p99_s": 2.0,
@@ -245,6 +251,12 @@ def bench_database(kind: str, server_url: str, plan: Plan, work: Path) -> dict[s
         if kind == "sqlite":
             sheet_seconds, rendered = ours.slip_sheet_seconds(app, plan.slips)
             figures["slips"] = {"count": rendered, "seconds": round(sheet_seconds, 2)}
+    figures["campaign"] = campaign.measure(
+        lambda name: fresh_database(kind, server_url, work, name),
+        work,
+        CAMPAIGN_UNITS,
+        CAMPAIGN_PEOPLE,
+    )
     return figures
 
 
@@ -307,6 +319,22 @@ def verdicts(runs: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
                 r["tally_ms"] < b["tally_ms"],
             ),
         ]
+        c = r["campaign"]
+        for step, label in (
+            ("read", "reading the roster workbook"),
+            ("rules", "roster rules"),
+            ("import", "roster import (preview and confirm)"),
+            ("dashboard", "dashboard"),
+        ):
+            ratio = c[f"{step}_per_unit_ratio"]
+            out.append(
+                (
+                    f"{db}: {label}, {c['units']} units × {c['people']}: cost per unit ≤ 1.5 × "
+                    f"at {c['tenth']['units']} units",
+                    f"{c['full'][f'{step}_ms']} ms, {ratio} ×",
+                    ratio <= b["campaign_per_unit_ratio_max"],
+                )
+            )
         if "slips" in r:
             s = r["slips"]
             out.append(
