@@ -107,7 +107,9 @@ def create_meeting(user: User, unit: Unit, data: MeetingInput, keys: Keys) -> Me
         errors["form5"] = "请至少启用表5或表6中的一张表。"
     # A post held beside a main one elsewhere (兼任) is shown in the roster, not assessed.
     assessed = [m for m in unit.members if not m.is_concurrent]
-    if data.form5 and not assessed:
+    if data.form5 and unit.kind == "party_org":
+        errors["form5"] = "基层党组织只参加表6 群众评议（附件8），不填表5：请取消勾选表5。"
+    elif data.form5 and not assessed:
         errors["form5"] = "这个单位还没有班子成员名单：请先在单位页面加入班子成员。"
     if errors:
         raise InvalidInput("请检查标出的项目。", errors)

@@ -73,6 +73,9 @@ def create(unit_id: int) -> Page:
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     elif not form.is_submitted():
         form.title.data = f"{unit.name}领导班子和领导干部述职测评大会"
+        if unit.kind == "party_org":  # form 6 only: 述职评议 for annex 8
+            form.title.data = f"{unit.name}书记抓基层党建述职评议会议"
+            form.form5.data, form.count_a.data = False, 0
     status = 400 if form.is_submitted() else 200
     return render_template("meetings/new.html", unit=unit, form=form), status
 

@@ -304,3 +304,37 @@ def test_the_next_year_starts_from_this_ones_groups_units_and_rosters(app, clien
     assert client.get(f"/campaigns/{c.id}").status_code == 200
     assert organizer.display_name in client.get(f"/campaigns/{c.id}/annex1").get_data(as_text=True)
     assert db.session.get(Unit, m.unit_id).campaign_id == c.id
+
+
+def test_a_party_organisations_meeting_is_form_6_only(app, client, admin):
+    c = _campaign()
+    g = _new_group(client, c)
+    town = roster.create_unit(admin, "东山镇", "township", group_id=g.id)
+    village = roster.create_unit(admin, "东山镇青石村党支部", "party_org", parent_id=town.id)
+    page = client.get(f"/units/{village.id}").get_data(as_text=True)
+    assert "基层党组织" in page and "上级：" in page and "东山镇" in page
+    form = client.get(f"/meetings/new/{village.id}").get_data(as_text=True)
+    assert "述职评议会议" in form
+    refused = client.post(
+        f"/meetings/new/{village.id}",
+        data={
+            "title": "评议",
+            "held_on": "2026-12-20",
+            "form5": "y",
+            "form6": "y",
+            "count_a": "0",
+            "count_b": "20",
+        },
+    )
+    assert refused.status_code == 400 and "只参加表6" in refused.get_data(as_text=True)
+    made = client.post(
+        f"/meetings/new/{village.id}",
+        data={
+            "title": "评议",
+            "held_on": "2026-12-20",
+            "form6": "y",
+            "count_a": "0",
+            "count_b": "20",
+        },
+    )
+    assert made.status_code == 302, made.get_data(as_text=True)
