@@ -28,7 +28,7 @@ from ..domain.campaign import (
 from ..domain.meeting_state import MeetingState
 from ..domain.roles import Role
 from ..extensions import db
-from ..models import Campaign, Group, Meeting, Member, Unit, User
+from ..models import Campaign, Group, LiveView, Meeting, Member, Unit, User
 from .audit import record_event
 from .errors import InvalidInput, NotFound, ServiceError, StateBlocked
 
@@ -42,26 +42,22 @@ class CampaignClosed(ServiceError):
 
 def current_campaign(today: date | None = None) -> Campaign:
     """The campaign being worked on: the running one (the latest, should two run), else the
-    one being prepared, else the latest closed one (read only) when it is this year's or
-    later; with none of these, this year's is made (9月30日 cut-off). The caller's unit of
-    work keeps a campaign made here."""
+    one being prepared, else the latest closed one (read only: the next year is started
+    from it, never made empty on its own). Only a database with no campaign at all gets
+    this year's, made here (9月30日 cut-off); the caller's unit of work keeps it."""
     for state in (CampaignState.RUNNING, CampaignState.PREPARING):
         found: Campaign | None = db.session.scalar(
             select(Campaign).where(Campaign.state == state).order_by(Campaign.year.desc()).limit(1)
         )
         if found is not None:
             return found
-    today = today or date.today()
     latest: Campaign | None = db.session.scalar(
         select(Campaign).order_by(Campaign.year.desc()).limit(1)
     )
-    if latest is not None and latest.year >= today.year:
+    if latest is not None:
         return latest
-    campaign = Campaign(
-        year=today.year,
-        name=f"{today.year}年度考核",
-        post_change_cutoff=default_cutoff(today.year),
-    )
+    year = (today or date.today()).year
+    campaign = Campaign(year=year, name=f"{year}年度考核", post_change_cutoff=default_cutoff(year))
     db.session.add(campaign)
     db.session.flush()
     return campaign
@@ -172,6 +168,9 @@ def step_blockers(campaign: Campaign, step: str) -> list[str]:
 def take_step(user: User, campaign_id: int, step: str) -> Campaign:
     """Start the campaign (preparing → running) or close it (running → closed, read only)."""
     campaign = get_campaign(campaign_id)
+    # PostgreSQL: the row stays locked until the commit, so a box opened meanwhile (which
+    # reads the campaign FOR SHARE, services/meetings.py) waits and then finds it closed.
+    db.session.refresh(campaign, with_for_update=True)
     blockers = step_blockers(campaign, step)
     if blockers:
         raise StateBlocked(blockers)
@@ -317,9 +316,21 @@ def _refuse_writes_to_closed_campaigns(session: Session, _context: Any, _instanc
                     raise CampaignClosed(closed_sentence(campaign.name))
 
 
+#: Writes that change nothing of a campaign: a held live view (a cache of figures the
+#: ballots give anyway) and a meeting's monitor-link nonce (shown or revoked links).
+_NOT_CHANGES = frozenset({"monitor_nonce"})
+
+
 def _campaign_ids(session: Session, obj: Any) -> list[int]:
     """The campaigns a write of this row changes. An account changes a campaign only by
     joining or leaving one of its groups (its login and password are its own)."""
+    if isinstance(obj, LiveView):
+        return []
+    if isinstance(obj, Meeting) and obj in session.dirty:
+        state = db.inspect(obj)
+        changed = {a.key for a in state.attrs if a.history.has_changes()}
+        if changed and changed <= _NOT_CHANGES:
+            return []
     if isinstance(obj, User):
         history = db.inspect(obj).attrs.group_id.history
         # Joining a group is a write to its campaign; leaving one is not: when a year

@@ -12,6 +12,7 @@ from ..domain.meeting_state import MeetingState
 from ..extensions import db
 from ..models import AuditEvent, Ballot, Meeting, Unit, User
 from .audit import record_event
+from .campaign import writable
 from .errors import InvalidInput, StateBlocked
 from .roster import UNIT_KINDS
 
@@ -29,6 +30,7 @@ def _ballots(meeting_ids: list[int]) -> int:
 @writes
 def rename_unit(user: User, unit: Unit, name: str, kind: str, party_org_name: str) -> None:
     """Correct a unit's name, kind or party organisation; meetings keep their own titles."""
+    writable(unit.campaign)
     name, party_org_name = name.strip(), party_org_name.strip()
     errors: dict[str, str] = {}
     if not name:
@@ -70,6 +72,7 @@ def check_unit_deletable(unit: Unit) -> list[Meeting]:
 def delete_unit(user: User, unit: Unit) -> None:
     """Delete a unit created by mistake, with its roster and its meetings in draft; a unit
     whose meetings have begun is archived instead, so no ballot is ever deleted."""
+    writable(unit.campaign)  # a closed year changes no more (explicit: these delete by SQL)
     meetings = check_unit_deletable(unit)
     for meeting in meetings:
         _delete_draft(meeting)
@@ -88,6 +91,7 @@ def _delete_draft(meeting: Meeting) -> None:
 @writes
 def archive_unit(user: User, unit: Unit, *, archived: bool = True) -> None:
     """Take a unit off the lists (or put it back); everything it holds is kept."""
+    writable(unit.campaign)  # a closed year changes no more (explicit: these delete by SQL)
     if archived:
         open_box = select(Meeting.id).where(
             Meeting.unit_id == unit.id, Meeting.state == MeetingState.OPEN
@@ -101,6 +105,7 @@ def archive_unit(user: User, unit: Unit, *, archived: bool = True) -> None:
 @writes
 def rename_meeting(user: User, meeting: Meeting, title: str, held_on: date | None) -> None:
     """Correct a draft meeting's title or date (after the box opens they are on the record)."""
+    writable(meeting.unit.campaign)  # a closed year changes no more (explicit: these delete by SQL)
     if meeting.state != MeetingState.DRAFT:
         raise StateBlocked(["投票箱开启后，会议名称和日期不能再改（已印在测评码和结果上）。"])
     errors: dict[str, str] = {}
@@ -120,6 +125,7 @@ def rename_meeting(user: User, meeting: Meeting, title: str, held_on: date | Non
 def delete_meeting(user: User, meeting: Meeting) -> None:
     """Delete a meeting still in draft, with its slips (printed ones stop working); a meeting
     whose box was ever opened is archived instead."""
+    writable(meeting.unit.campaign)  # a closed year changes no more (explicit: these delete by SQL)
     if meeting.state != MeetingState.DRAFT or _ballots([meeting.id]):
         raise StateBlocked(
             [
@@ -134,6 +140,7 @@ def delete_meeting(user: User, meeting: Meeting) -> None:
 @writes
 def archive_meeting(user: User, meeting: Meeting, *, archived: bool = True) -> None:
     """Take a closed or certified meeting off the unit's list (or put it back), ballots kept."""
+    writable(meeting.unit.campaign)  # a closed year changes no more (explicit: these delete by SQL)
     if archived and meeting.state not in ARCHIVE_STATES:
         raise StateBlocked(["只有关闭投票箱之后的会议可以归档；草稿会议不需要时可以直接删除。"])
     meeting.is_archived = archived

@@ -198,7 +198,9 @@ def annex1_rows(campaign: Campaign) -> list[Annex1Row]:
     for g in campaign.groups:
         liaison = g.liaison_name + (f"（{g.liaison_phone}）" if g.liaison_phone else "")
         members = member_names(g)
-        units = "、".join(u.name for u in g.units if not u.is_archived)
+        units = "、".join(
+            u.name for u in g.units if not u.is_archived and u.campaign_id == campaign.id
+        )
         rows.append(Annex1Row(g.name, g.leader_name, liaison, members, units))
     return rows
 

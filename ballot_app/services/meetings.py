@@ -27,6 +27,7 @@ from ..models import Evaluee, Meeting, PaperStack, Token, Unit, User
 from ..signing import Keys
 from .audit import record_event
 from .bulletin import publish_codes
+from .campaign import writable
 from .errors import DuplicateWarning, Forbidden, InvalidInput, NotFound, StateBlocked
 from .live import hold_closed_view
 from .ordering import move_one_place
@@ -408,6 +409,11 @@ def transition(user: User, meeting: Meeting, step: Transition, *, reason: str = 
     with unit_of_work():
         if user.role == Role.TELLER:
             raise Forbidden(TELLER_MAY_NOT)
+        # PostgreSQL: FOR SHARE on the campaign, so a close of the year under way is waited
+        # for (it holds the row FOR UPDATE) and then refuses this step; SQLite: the lock.
+        campaign = meeting.unit.campaign
+        db.session.refresh(campaign, with_for_update={"read": True})
+        writable(campaign)
         found = transition_blockers(user, meeting, step, reason=reason)
         if found:
             raise StateBlocked(found)
@@ -444,6 +450,7 @@ def _certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: 
     # meeting certified. (The UPDATE's own NOT EXISTS alone would look at paper stacks in
     # the snapshot it started with, before the wait.) SQLite: the writer lock is held.
     db.session.refresh(meeting, with_for_update={"key_share": True})
+    writable(meeting.unit.campaign)
     found = certify_blockers(user, meeting, counter, scrutineer)
     if found:
         raise StateBlocked(found)

@@ -115,6 +115,11 @@ def create_unit(
             errors["parent_id"] = "只能选本组的乡镇或区直单位作上级。"
     elif parent is not None:
         errors["parent_id"] = "只有基层党组织才选上级单位；乡镇和区直单位请留空。"
+    if user.role != Role.ADMIN and user.group is not None and user.group.campaign_id != campaign.id:
+        raise InvalidInput(
+            f"您的账号属于「{user.group.campaign.name}」的{user.group.name}，不是「{campaign.name}」的考核组："
+            "请管理员在「年度考核」→「考核组」里把您的账号分到本年度的组，再添加单位。"
+        )
     group = db.session.get(Group, group_id) if group_id else None
     if user.role == Role.ADMIN and group_id and (group is None or group.campaign_id != campaign.id):
         errors["group_id"] = "这个考核组不在本年度，请重新选择。"

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from ..domain.campaign import CampaignDates, month_day
 from ..domain.progress import STAGE_LABELS, STAGES, days_left
@@ -16,7 +17,7 @@ from ..domain.roles import Role
 from ..models import Campaign, Group
 from ..services import campaign as campaigns
 from ..services import groups, progress
-from ..services.errors import InvalidInput
+from ..services.errors import InvalidInput, StateBlocked
 from . import MAX_ID, whole_number
 from .confirm import Confirmation, confirmation_page, is_confirmed
 from .forms import ActionForm, CampaignForm, GroupForm, show_errors
@@ -167,7 +168,14 @@ def next_year(campaign_id: int) -> Page:
                 back,
             )
         )
-    new = campaigns.start_next_year(current_user, campaign.id)
+    try:
+        new = campaigns.start_next_year(current_user, campaign.id)
+    except IntegrityError as e:  # two clicks at once: the other one made it
+        raise StateBlocked(
+            [
+                f"{campaign.year + 1} 年度的考核刚刚已经建好了（可能是点了两次）。请回到「年度考核」页面查看。"
+            ]
+        ) from e
     flash(f"已建好「{new.name}」。请核对考核组和名单，填好日期。", "success")
     return redirect(url_for("campaign.show", campaign_id=new.id))
 

@@ -4,6 +4,7 @@ organizers and units, start, close (read only from then on) and the next year.""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -13,7 +14,7 @@ from ballot_app.domain.campaign import CampaignState
 from ballot_app.domain.meeting_state import MeetingState, Transition
 from ballot_app.domain.roles import Role
 from ballot_app.extensions import db
-from ballot_app.models import Campaign, Group, Member, Unit, User
+from ballot_app.models import Campaign, Group, Meeting, Member, Unit, User
 from ballot_app.services import meetings, roster
 
 from .. import factories
@@ -232,7 +233,15 @@ def test_closing_waits_for_every_open_box_and_is_confirmed_first(app, client, ad
 def _closed_world(app, client, admin):
     c = _campaign()
     g = _new_group(client, c)
-    m = factories.meeting(app, state=MeetingState.CLOSED, owner=factories.user(grp=g))
+    owner = factories.user(grp=g)
+    m = factories.meeting(app, state=MeetingState.CLOSED, owner=owner)
+    draft = meetings.create_meeting(
+        owner,
+        m.unit,
+        meetings.MeetingInput("草稿会", date(2026, 12, 2), True, True, 1, 1),
+        factories.keys(app),
+    )
+    client.draft_id = draft.id
     client.post(f"/campaigns/{c.id}/start", data=CONFIRM)
     assert client.post(f"/campaigns/{c.id}/close", data=CONFIRM).status_code == 302
     return c, g, m
@@ -259,6 +268,12 @@ def test_a_closed_campaign_refuses_every_write_and_stays_readable(app, client, a
         ),
         (f"/meetings/{m.id}/reopen", {"reason": "漏投", **CONFIRM}),
         (f"/meetings/{m.id}/certify", {"counter": "甲", "scrutineer": "乙", **CONFIRM}),
+        (f"/meetings/{client.draft_id}/delete", CONFIRM),
+        (f"/meetings/{client.draft_id}/edit", {"title": "改", "held_on": "2026-12-03"}),
+        (f"/meetings/{client.draft_id}/open", CONFIRM),
+        (f"/meetings/{m.id}/archive", CONFIRM),
+        (f"/units/{unit.id}/delete", CONFIRM),
+        (f"/units/{unit.id}/edit", {"name": "改名镇", "kind": "township"}),
     ]
     before = (db.session.query(Unit).count(), db.session.query(Member).count())
     for path, data in writes:
@@ -271,11 +286,15 @@ def test_a_closed_campaign_refuses_every_write_and_stays_readable(app, client, a
     db.session.expire_all()
     assert (db.session.query(Unit).count(), db.session.query(Member).count()) == before
     assert (g.name, m.state, c.name) == ("第一组", MeetingState.CLOSED, "2026年度考核")
+    assert db.session.get(Meeting, client.draft_id) is not None  # the draft is still there
     for path in (
         f"/campaigns/{c.id}",
         f"/campaigns/{c.id}/annex1",
+        f"/campaigns/{c.id}/progress",
         f"/groups/{g.id}",
         f"/units/{unit.id}",
+        f"/meetings/{m.id}",
+        f"/meetings/{m.id}/live",
         f"/meetings/{m.id}/results",
     ):
         assert client.get(path).status_code == 200, path
@@ -338,3 +357,13 @@ def test_a_party_organisations_meeting_is_form_6_only(app, client, admin):
         },
     )
     assert made.status_code == 302, made.get_data(as_text=True)
+
+
+def test_a_closed_year_is_not_followed_by_an_empty_one_made_on_its_own(app, client, admin):
+    c, g, m = _closed_world(app, client, admin)
+    for path in ("/campaign", "/", "/accounts"):
+        client.get(path)
+    assert db.session.query(Campaign).count() == 1
+    assert client.get("/campaign").headers["Location"].endswith(f"/campaigns/{c.id}")
+    r = client.post(f"/campaigns/{c.id}/next", data=CONFIRM)
+    assert r.status_code == 302  # the next year is still started from this one
