@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from . import rates
 
 #: The states a meeting passes, in order, as the dashboard counts them.
 STAGES = ("draft", "open", "closed", "certified")
@@ -79,11 +81,13 @@ class GroupProgress:
         return sum(len(u.missing) for u in self.units)
 
 
+#: Turnout on the dashboard: one decimal, the rates' half-up rule (domain/rates.py).
+TENTH = Decimal("0.1")
+
+
 def percent(part: int, whole: int) -> Decimal | None:
     """part / whole as a percentage with one decimal, half up (None for 0 of 0)."""
-    if whole <= 0:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return rates.percent(part, whole, TENTH)
 
 
 def missing_for(f: UnitFigures) -> tuple[str, ...]:

@@ -9,11 +9,12 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 
-def percent(part: int, whole: int) -> Decimal | None:
-    """part / whole as a percentage with two decimals; None when whole is 0 (printed as —)."""
+def percent(part: int, whole: int, places: Decimal = CENT) -> Decimal | None:
+    """part / whole as a percentage, rounded half up to `places` (two decimals unless told);
+    None when whole is 0 (printed as —)."""
     if whole <= 0:
         return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(places, rounding=ROUND_HALF_UP)
 
 
 def read_percent(value: float | int | str | None) -> Decimal | None:

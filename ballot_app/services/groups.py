@@ -4,7 +4,9 @@ units it assesses; annex 1 as a table and as an .xlsx workbook."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -150,28 +152,30 @@ def set_members(user: User, group_id: int, account_ids: set[int], unit_ids: set[
     unknown = (account_ids - accounts.keys()) | (unit_ids - units.keys())
     if unknown:
         raise InvalidInput("勾选的账号或单位有的已经不在了，请刷新页面后重新勾选。")
-    moved: list[str] = []
-    for account in accounts.values():
-        inside = account.id in account_ids
-        if inside and account.group_id != group.id:
-            account.group_id = group.id
-            moved.append(f"+{account.display_name}")
-        elif not inside and account.group_id == group.id:
-            account.group_id = None
-            moved.append(f"-{account.display_name}")
-    for unit in units.values():
-        inside = unit.id in unit_ids
-        if inside and unit.group_id != group.id:
-            unit.group_id = group.id
-            moved.append(f"+{unit.name}")
-        elif not inside and unit.group_id == group.id:
-            unit.group_id = None
-            moved.append(f"-{unit.name}")
+    moved = _regroup(accounts.values(), account_ids, group.id, lambda a: a.display_name)
+    moved += _regroup(units.values(), unit_ids, group.id, lambda u: u.name)
     if moved:
         record_event(user, None, "group.members", f"{group.name}：{'、'.join(moved)}")
     db.session.flush()
     db.session.expire(group)
     return group
+
+
+def _regroup(
+    items: Iterable[User | Unit], ticked: set[int], group_id: int, name: Callable[[Any], str]
+) -> list[str]:
+    """Ticked items join the group, unticked ones of the group leave it (no group); each move
+    as "+name" or "-name" for the audit log."""
+    moved = []
+    for item in items:
+        inside = item.id in ticked
+        if inside and item.group_id != group_id:
+            item.group_id = group_id
+            moved.append(f"+{name(item)}")
+        elif not inside and item.group_id == group_id:
+            item.group_id = None
+            moved.append(f"-{name(item)}")
+    return moved
 
 
 # --- annex 1 -----------------------------------------------------------------------------

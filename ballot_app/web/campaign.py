@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.campaign import CampaignDates, month_day
-from ..domain.progress import STAGE_LABELS, STAGES, days_left
+from ..domain.progress import STAGE_LABELS, STAGES, days_left, percent
 from ..domain.roles import Role
 from ..models import Campaign, Group
 from ..services import campaign as campaigns
@@ -324,6 +324,7 @@ def show_progress(campaign_id: int) -> Page:
     found = progress.progress(campaign, current_user)
     units = [u for g in found for u in g.units]
     totals = {s: sum(g.meetings[s] for g in found) for s in STAGES}
+    issued, returned = sum(g.issued for g in found), sum(g.returned for g in found)
     return render_template(
         "campaign/progress.html",
         campaign=campaign,
@@ -332,8 +333,9 @@ def show_progress(campaign_id: int) -> Page:
         totals=totals,
         stages=STAGES,
         stage_labels=STAGE_LABELS,
-        issued=sum(g.issued for g in found),
-        returned=sum(g.returned for g in found),
+        issued=issued,
+        returned=returned,
+        turnout=percent(returned, issued),
         done=sum(1 for u in units if u.is_done),
         days=days_left(campaign.meetings_to, date.today()),
     )
