@@ -243,6 +243,8 @@ def start_next_year(user: User, campaign_id: int) -> Campaign:
                 is_principal=m.is_principal,
                 is_secretary=m.is_secretary,
                 position=m.position,
+                is_concurrent=m.is_concurrent,
+                placed_by=m.placed_by,
             )
             for m in u.members
         ]

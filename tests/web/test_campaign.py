@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
+from sqlalchemy import update as sa_update
 
 from ballot_app.domain.campaign import CampaignState
 from ballot_app.domain.meeting_state import MeetingState, Transition
@@ -303,6 +304,23 @@ def test_a_closed_campaign_refuses_every_write_and_stays_readable(app, client, a
 def test_the_next_year_starts_from_this_ones_groups_units_and_rosters(app, client, admin):
     c, g, m = _closed_world(app, client, admin)
     organizer = db.session.scalars(select(User).where(User.group_id == g.id)).first()
+    # A 兼任 line, added while the year is reopened behind the guard's back: it goes along.
+    db.session.execute(sa_update(Campaign).values(state=CampaignState.RUNNING))
+    db.session.expire_all()
+    db.session.add(
+        Member(
+            unit_id=m.unit_id,
+            name="兼任者",
+            post="副职",
+            is_concurrent=True,
+            placed_by="兼任，按主要职务考核",
+            position=99,
+        )
+    )
+    db.session.commit()
+    db.session.execute(sa_update(Campaign).values(state=CampaignState.CLOSED))
+    db.session.commit()
+    db.session.expire_all()
     asked = client.post(f"/campaigns/{c.id}/next").get_data(as_text=True)
     assert "照搬 1 个考核组" in asked and f"{c.year + 1} 年 9月30日" in asked
     r = client.post(f"/campaigns/{c.id}/next", data=CONFIRM)
@@ -314,6 +332,8 @@ def test_the_next_year_starts_from_this_ones_groups_units_and_rosters(app, clien
     [unit] = db.session.scalars(select(Unit).where(Unit.campaign_id == new.id))
     assert unit.name == m.unit.name and unit.group_id == copy.id
     assert [x.name for x in unit.members] == [x.name for x in m.unit.members]
+    copied = next(x for x in unit.members if x.name == "兼任者")
+    assert copied.is_concurrent and copied.placed_by == "兼任，按主要职务考核"
     db.session.expire_all()
     assert db.session.get(User, organizer.id).group_id == copy.id  # follows the group
     again = client.post(f"/campaigns/{c.id}/next", data=CONFIRM)
