@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from . import rates
+from .rates import percent as rates_percent
 
 #: The states a meeting passes, in order, as the dashboard counts them.
 STAGES = ("draft", "open", "closed", "certified")
@@ -87,7 +87,7 @@ TENTH = Decimal("0.1")
 
 def percent(part: int, whole: int) -> Decimal | None:
     """part / whole as a percentage with one decimal, half up (None for 0 of 0)."""
-    return rates.percent(part, whole, TENTH)
+    return rates_percent(part, whole, TENTH)
 
 
 def missing_for(f: UnitFigures) -> tuple[str, ...]:
