@@ -62,6 +62,7 @@ class CampaignDates:
     meetings_to: date | None = None
     roster_due: date | None = None
     annex8_due: date | None = None
+    sheets_due: date | None = None  #: the named score sheets (附件2、3、4)
 
 
 def date_problems(d: CampaignDates) -> dict[str, str]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 
@@ -37,6 +37,27 @@ class SheetKind(StrEnum):
     def score_head(self) -> str:
         return "工作目标考核得分" if self == SheetKind.ANNEX3 else "综合评价得分"
 
+
+class SheetState(StrEnum):
+    ISSUED = "issued"  #: 已发放: the rater may fill it in
+    RETURNED = "returned"  #: 已交回: sealed, nobody changes it
+    REOPENED = "reopened"  #: 已退回修改: the admin reopened it, with a reason
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        """The rater (or the admin typing a paper sheet) may still change the scores."""
+        return self != SheetState.RETURNED
+
+
+STATE_LABELS = {
+    SheetState.ISSUED: "未交",
+    SheetState.RETURNED: "已交回",
+    SheetState.REOPENED: "已退回修改",
+}
 
 KIND_LABELS = {
     SheetKind.ANNEX2: "附件2 区管领导班子成员履职情况计分表（分管或联系区领导）",
@@ -87,9 +108,9 @@ class ProposedSheet:
 
 def propose_sheets(
     people: Sequence[Person],
-    oversight: dict[int, Sequence[Rater]],
+    oversight: Mapping[int, Sequence[Rater]],
     top_leaders: Sequence[Rater],
-    group_raters: dict[int, Rater],
+    group_raters: Mapping[int, Rater],
 ) -> list[ProposedSheet]:
     """The sheets the rosters call for, as the admin would start from (SPEC "Score sheets"):
 
@@ -154,7 +175,7 @@ def score_problem(text: str) -> str | None:
     if not _NUMBER.fullmatch(clean):
         return "得分只填数字，例如 92 或 88.5。"
     value = Decimal(clean)
-    if value < 0 or value > HIGHEST:
+    if clean.startswith("-") or value > HIGHEST:
         return "得分要在 0 到 100 分之间。"
     return "得分最多保留一位小数，例如 88.5。"
 
@@ -214,14 +235,22 @@ def normalize(score: Decimal) -> Decimal:
 # --- the seal ------------------------------------------------------------------------------
 
 
-def sheet_digest(sheet_id: int, kind: SheetKind, rater_name: str, rows: Iterable[ScoreRow]) -> str:
-    """SHA-256 over the sheet's canonical content: its id, kind, rater and each row's member,
-    score (one decimal, as text) and remark, rows in member order. Printed on the receipt
-    and the admin's summary; `verify` recomputes it from the stored rows."""
+def sheet_digest(
+    sheet_id: int,
+    kind: SheetKind,
+    rater_name: str,
+    rows: Iterable[ScoreRow],
+    confirmed_by: str = "",
+) -> str:
+    """SHA-256 over the sheet's canonical content: its id, kind, rater, the principal who
+    confirmed it (annex 3's 党政正职签名, "" on the others) and each row's member, score (one
+    decimal, as text) and remark, rows in member order. Printed on the receipt and the
+    admin's summary; `verify` recomputes it from the stored rows."""
     content = {
         "sheet": sheet_id,
         "kind": kind.value,
         "rater": rater_name,
+        "confirmed_by": confirmed_by,
         "rows": [
             [r.member_id, str(normalize(r.score)), r.remark]
             for r in sorted(rows, key=lambda r: r.member_id)
@@ -235,3 +264,27 @@ def short_digest(digest: str) -> str:
     """The digest as a person reads it off a receipt: 4 groups of 4 hex digits (the first
     16 of 64); the full value is kept and printed for the admin."""
     return " ".join(digest[i : i + 4] for i in range(0, 16, 4)).upper()
+
+
+# --- the summary ---------------------------------------------------------------------------
+
+#: Means print with two decimals, rounded half up: the one rounding rule of the summary.
+MEAN_PLACES = Decimal("0.01")
+
+
+def mean(scores: Sequence[Decimal]) -> Decimal | None:
+    """The mean of exact scores, rounded half up to two decimals; None for no score."""
+    if not scores:
+        return None
+    return (sum(scores, Decimal(0)) / len(scores)).quantize(MEAN_PLACES, rounding=ROUND_HALF_UP)
+
+
+def to_tenths(score: Decimal) -> int:
+    """A score as the whole number of tenths the database keeps (88.5 → 885): exact on
+    every engine, where SQLite would keep a NUMERIC as a float."""
+    return int(normalize(score) * 10)
+
+
+def from_tenths(tenths: int) -> Decimal:
+    """The stored tenths as the exact score (885 → 88.5)."""
+    return normalize(Decimal(tenths) / 10)

@@ -4,6 +4,7 @@ from .ballot import Ballot, Comment, Form5Mark, Form6Mark, Receipt
 from .meeting import AuditEvent, Evaluee, LiveView, Meeting, meeting_teller
 from .paper import PaperSheet, PaperStack
 from .people import Campaign, Group, Member, Throttle, Unit, User
+from .score_sheet import Leader, ScoreRow, ScoreSheet, leader_unit
 from .token import Token
 
 __all__ = [
@@ -15,15 +16,19 @@ __all__ = [
     "Form5Mark",
     "Form6Mark",
     "Group",
+    "Leader",
     "LiveView",
     "Meeting",
     "PaperSheet",
     "PaperStack",
     "Member",
     "Receipt",
+    "ScoreRow",
+    "ScoreSheet",
     "Throttle",
     "Token",
     "Unit",
     "User",
+    "leader_unit",
     "meeting_teller",
 ]

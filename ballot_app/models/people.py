@@ -55,6 +55,8 @@ class Campaign(db.Model):  # type: ignore[name-defined,misc]
     #: When the rosters and annex 2 lists are due (e.g. 12月5日), and annex 8.
     roster_due: Mapped[date | None]
     annex8_due: Mapped[date | None]
+    #: When the named score sheets (附件2、3、4) are due; the reminders list who is late.
+    sheets_due: Mapped[date | None]
 
     groups: Mapped[list[Group]] = relationship(
         back_populates="campaign", order_by="Group.position, Group.id"

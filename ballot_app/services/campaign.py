@@ -28,7 +28,18 @@ from ..domain.campaign import (
 from ..domain.meeting_state import MeetingState
 from ..domain.roles import Role
 from ..extensions import db
-from ..models import Campaign, Group, LiveView, Meeting, Member, Unit, User
+from ..models import (
+    Campaign,
+    Group,
+    Leader,
+    LiveView,
+    Meeting,
+    Member,
+    ScoreRow,
+    ScoreSheet,
+    Unit,
+    User,
+)
 from .audit import record_event
 from .errors import InvalidInput, NotFound, ServiceError, StateBlocked
 
@@ -115,6 +126,7 @@ def update_campaign(user: User, campaign_id: int, data: CampaignInput) -> Campai
     campaign.post_change_cutoff = data.dates.cutoff
     campaign.meetings_from, campaign.meetings_to = data.dates.meetings_from, data.dates.meetings_to
     campaign.roster_due, campaign.annex8_due = data.dates.roster_due, data.dates.annex8_due
+    campaign.sheets_due = data.dates.sheets_due
     record_event(user, None, "campaign.update", campaign.name)
     return campaign
 
@@ -253,10 +265,29 @@ def start_next_year(user: User, campaign_id: int) -> Campaign:
     for u in old_units:
         if u.parent_id in units:
             units[u.id].parent_id = units[u.parent_id].id
+    copy_leaders(old, new, units)
     if old.is_closed:
         move_organizers(old, new)
     record_event(user, None, "campaign.next", f"{old.name} → {new.name}")
     return new
+
+
+def copy_leaders(old: Campaign, new: Campaign, units: dict[int, Unit]) -> None:
+    """The district leaders of annex 2 and the units each oversees, into the new year."""
+    leaders = db.session.scalars(
+        select(Leader).where(Leader.campaign_id == old.id).order_by(Leader.position, Leader.id)
+    )
+    for leader in leaders:
+        db.session.add(
+            Leader(
+                campaign_id=new.id,
+                name=leader.name,
+                post=leader.post,
+                is_top=leader.is_top,
+                position=leader.position,
+                units=[units[u.id] for u in leader.units if u.id in units],
+            )
+        )
 
 
 def member_names(group: Group) -> str:
@@ -289,8 +320,11 @@ def _campaign_id_of(session: Session, obj: Any) -> int | None:
     """The campaign a row belongs to (None: it belongs to none, e.g. an audit event)."""
     if isinstance(obj, Campaign):
         return None  # its own steps are the services' above
-    if isinstance(obj, (Unit, Group)):
+    if isinstance(obj, (Unit, Group, Leader, ScoreSheet)):
         return obj.campaign_id or (obj.campaign.id if obj.campaign else None)
+    if isinstance(obj, ScoreRow):
+        sheet = obj.sheet or session.get(ScoreSheet, obj.sheet_id)
+        return sheet.campaign_id if sheet is not None else None
     unit = getattr(obj, "unit", None)
     if unit is None and getattr(obj, "unit_id", None):
         unit = session.get(Unit, obj.unit_id)

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from ..database import writes
 from ..domain.meeting_state import MeetingState
 from ..extensions import db
-from ..models import AuditEvent, Ballot, Meeting, Unit, User
+from ..models import AuditEvent, Ballot, Meeting, ScoreSheet, Unit, User
 from .audit import record_event
 from .campaign import writable
 from .errors import InvalidInput, StateBlocked
@@ -55,7 +55,18 @@ def rename_unit(user: User, unit: Unit, name: str, kind: str, party_org_name: st
 
 
 def check_unit_deletable(unit: Unit) -> list[Meeting]:
-    """The unit's meetings, all drafts without a ballot; else the refusal in Chinese."""
+    """The unit's meetings, all drafts without a ballot; else the refusal in Chinese. A unit
+    with a named score sheet issued is archived instead: its sheets and scores stay."""
+    sheets = db.session.scalar(
+        select(func.count()).select_from(ScoreSheet).where(ScoreSheet.unit_id == unit.id)
+    )
+    if sheets:
+        raise StateBlocked(
+            [
+                f"「{unit.name}」已经发放了 {sheets} 张评分表（附件2、3、4），单位不能删除，只能归档。"
+                "不再需要这个单位时，请点「归档」；没有交回的评分表可以在「评分表」页面逐张撤销。"
+            ]
+        )
     meetings = list(db.session.scalars(select(Meeting).where(Meeting.unit_id == unit.id)))
     begun = [m for m in meetings if m.state != MeetingState.DRAFT]
     if begun or _ballots([m.id for m in meetings]):
