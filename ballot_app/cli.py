@@ -61,6 +61,7 @@ def demo_command(password: str | None, if_empty: bool) -> None:
     click.echo(f"考核组 organizer:  {info.organizer_username} / {info.organizer_password}")
     click.echo(f"计票人 teller:     {info.teller_username} / {info.teller_password}")
     click.echo(f"一张表B测评码的投票地址 one voter URL:\n{info.voter_url}")
+    click.echo(f"一张评分表（附件4，周景行）的个人链接 one score-sheet link:\n{info.rater_url}")
     if not current_app.config["PUBLIC_BASE_URL"]:
         click.echo(
             "提示：未设置 PUBLIC_BASE_URL，上面的地址只在本机可用；会场手机需要 "
@@ -196,7 +197,8 @@ def verify_command(anchors: tuple[str, ...]) -> None:
         click.echo(f"不一致：{line}")
     click.echo(
         f"核对了 {report.meetings_checked} 次会议（其中 {report.meetings_recounted} 次已确认的"
-        f"重新计票），操作日志 {report.events_chained} 条校验链。"
+        f"重新计票），密封的评分表 {report.sheets_sealed} 张重算摘要，"
+        f"操作日志 {report.events_chained} 条校验链。"
     )
     if report.head and report.head[1]:
         event_id, digest = report.head

@@ -33,6 +33,8 @@ class UnitFigures:
     meetings: dict[str, int]  #: per stage, as in STAGES
     issued: int  #: slips not voided, plus paper forms handed out
     returned: int  #: ballots in the box, phone and paper
+    sheets: int = 0  #: named score sheets issued for the unit (附件2、3、4)
+    sheets_back: int = 0  #: of those, returned (sealed)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ def missing_for(f: UnitFigures) -> tuple[str, ...]:
     elif f.meetings.get("certified", 0) < total:
         waiting = total - f.meetings.get("certified", 0)
         found.append(f"{waiting} 次会议未确认结果")
+    if f.sheets > f.sheets_back:
+        found.append(f"{f.sheets - f.sheets_back} 张评分表未交")
     return tuple(found)
 
 

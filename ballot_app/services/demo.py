@@ -11,14 +11,16 @@ from sqlalchemy import func, select
 from ..domain.campaign import CampaignState
 from ..domain.meeting_state import Transition
 from ..domain.roles import Role
+from ..domain.score_sheets import SheetKind
 from ..extensions import db
-from ..models import Group, Token, User
+from ..models import Group, Leader, ScoreSheet, Token, User
 from ..signing import Keys
 from .accounts import create_user
 from .campaign import current_campaign
 from .errors import InvalidInput
 from .meetings import MeetingInput, create_meeting, transition
 from .roster import MemberInput, add_member, create_unit
+from .score_sheets import issue_sheets, link_value
 from .slips import voter_url
 
 #: 青禾镇 and everyone in it are invented.
@@ -57,6 +59,15 @@ class DemoInfo:
     teller_username: str
     teller_password: str
     voter_url: str
+    rater_url: str  #: 周景行's annex 4 sheet (a principal scoring 青禾镇's deputies)
+
+
+#: District leaders of annex 2, invented: who oversees which demo unit, and one 四大家 leader.
+DEMO_LEADERS = (
+    ("江临风", "区委副书记", False, DEMO_UNIT),
+    ("吕望川", "副区长", False, DEMO_DEPARTMENT),
+    ("方知远", "区长", True, ""),
+)
 
 
 def is_empty() -> bool:
@@ -66,7 +77,8 @@ def is_empty() -> bool:
 
 def load_demo(keys: Keys, base_url: str, *, password: str | None = None) -> DemoInfo:
     """Fill an empty database: a running campaign with two groups, the accounts, 青禾镇 with
-    its roster and three village party organisations, a department, and one open meeting."""
+        its roster and three village party organisations, a department, one open meeting, and the
+    district leaders of annex 2 with every score sheet issued."""
     if not is_empty():
         raise InvalidInput(
             "数据库里已经有数据，演示数据只能装入空数据库。"
@@ -128,6 +140,20 @@ def load_demo(keys: Keys, base_url: str, *, password: str | None = None) -> Demo
     meeting.tellers.append(teller)
     transition(organizer, meeting, Transition.OPEN)
     campaign.state = CampaignState.RUNNING
+    campaign.sheets_due = date(campaign.year, 12, 20)
+    by_name = {DEMO_UNIT: unit, DEMO_DEPARTMENT: department}
+    for n, (name, post, top, overseen) in enumerate(DEMO_LEADERS, start=1):
+        units = [by_name[overseen]] if overseen else []
+        leader = Leader(campaign_id=campaign.id, name=name, post=post, is_top=top, position=n)
+        leader.units = units
+        db.session.add(leader)
+    db.session.flush()
+    issue_sheets(admin, campaign.id)
+    rater_sheet = db.session.scalars(
+        select(ScoreSheet).where(
+            ScoreSheet.kind == SheetKind.ANNEX4, ScoreSheet.rater_name == "周景行"
+        )
+    ).one()
     token = db.session.scalars(
         select(Token).where(Token.meeting_id == meeting.id, Token.category == "B").limit(1)
     ).one()
@@ -140,4 +166,5 @@ def load_demo(keys: Keys, base_url: str, *, password: str | None = None) -> Demo
         teller.username,
         teller_password,
         voter_url(base_url, keys, token),
+        f"{base_url.rstrip('/')}/s/{link_value(keys, rater_sheet)}",
     )

@@ -104,3 +104,27 @@ class NeedsConfirmation(ServiceError):
     def __init__(self, empty: int) -> None:
         super().__init__(f"{empty} 项未填，确定提交吗？")
         self.empty = empty
+
+
+# --- what a rater meets on a named score sheet (SPEC, "Score sheets") ---
+
+
+class SheetLinkRefused(ServiceError):
+    """A personal score-sheet link that cannot be used: forged, revoked, or its year over."""
+
+    status = 404
+    title = "评分链接不能使用"
+
+
+class SheetSealed(ServiceError):
+    """A returned sheet: sealed, nobody changes it (the admin may reopen it)."""
+
+    status = 409
+    title = "评分表已提交"
+
+
+class SheetChanged(ServiceError):
+    """The scores reviewed are not the ones stored now (another tab or device changed them)."""
+
+    status = 409
+    title = "评分表已在别处修改"

@@ -8,8 +8,9 @@ from sqlalchemy import Integer, and_, case, func, select
 from ..domain.meeting_state import MeetingState
 from ..domain.progress import STAGES, GroupProgress, UnitFigures, campaign_progress
 from ..domain.roles import Role
+from ..domain.score_sheets import SheetState
 from ..extensions import db
-from ..models import Ballot, Campaign, Group, Meeting, Member, Token, Unit, User
+from ..models import Ballot, Campaign, Group, Meeting, Member, ScoreSheet, Token, Unit, User
 
 _STATE_OF_STAGE = {
     "draft": MeetingState.DRAFT,
@@ -25,7 +26,7 @@ def _count_if(condition: object) -> object:
 
 def unit_figures(campaign: Campaign, user: User) -> list[UnitFigures]:
     """Every unit of the campaign the user may see (an organizer: the group's), archived
-    ones left out, in one SELECT over four grouped subqueries."""
+    ones left out, in one SELECT over five grouped subqueries."""
     live = Meeting.is_archived.is_(False)
     members = (
         select(Member.unit_id, func.count().label("n"))
@@ -57,6 +58,16 @@ def unit_figures(campaign: Campaign, user: User) -> list[UnitFigures]:
         .group_by(Meeting.unit_id)
         .subquery()
     )
+    sheets = (
+        select(
+            ScoreSheet.unit_id,
+            func.count().label("n"),
+            _count_if(ScoreSheet.state == SheetState.RETURNED).label("back"),  # type: ignore[attr-defined]
+        )
+        .where(ScoreSheet.unit_id.is_not(None))
+        .group_by(ScoreSheet.unit_id)
+        .subquery()
+    )
     zero = 0
     query = (
         select(
@@ -71,19 +82,36 @@ def unit_figures(campaign: Campaign, user: User) -> list[UnitFigures]:
             func.coalesce(meetings.c.paper, zero).cast(Integer),
             func.coalesce(slips.c.n, zero),
             func.coalesce(ballots.c.n, zero),
+            func.coalesce(sheets.c.n, zero),
+            func.coalesce(sheets.c.back, zero).cast(Integer),
         )
         .outerjoin(Group, Group.id == Unit.group_id)
         .outerjoin(members, members.c.unit_id == Unit.id)
         .outerjoin(meetings, meetings.c.unit_id == Unit.id)
         .outerjoin(slips, slips.c.unit_id == Unit.id)
         .outerjoin(ballots, ballots.c.unit_id == Unit.id)
+        .outerjoin(sheets, sheets.c.unit_id == Unit.id)
         .where(Unit.campaign_id == campaign.id, Unit.is_archived.is_(False))
     )
     if user.role != Role.ADMIN:
         query = query.where(Unit.group_id == user.group_id, Unit.group_id.is_not(None))
     rows = []
     for row in db.session.execute(query):
-        uid, name, kind, gid, gname, gpos, n_members, *stages, paper, n_slips, n_ballots = row
+        (
+            uid,
+            name,
+            kind,
+            gid,
+            gname,
+            gpos,
+            n_members,
+            *stages,
+            paper,
+            n_slips,
+            n_ballots,
+            n_sheets,
+            back,
+        ) = row
         rows.append(
             UnitFigures(
                 unit_id=uid,
@@ -96,6 +124,8 @@ def unit_figures(campaign: Campaign, user: User) -> list[UnitFigures]:
                 meetings=dict(zip(STAGES, (int(x) for x in stages), strict=True)),
                 issued=int(n_slips) + int(paper),
                 returned=int(n_ballots),
+                sheets=int(n_sheets),
+                sheets_back=int(back),
             )
         )
     return rows

@@ -26,12 +26,23 @@ from sqlalchemy.orm import selectinload
 from ..domain.choices import FORM6_CODES, Form6Item, Source
 from ..domain.meeting_state import MeetingState
 from ..domain.rates import percent
+from ..domain.score_sheets import SheetState
 from ..domain.slip7 import PassRateBase, Slip7
 from ..domain.tally import tally
 from ..extensions import db
-from ..models import AuditEvent, Ballot, Evaluee, Form5Mark, Form6Mark, Meeting, Token
+from ..models import (
+    AuditEvent,
+    Ballot,
+    Evaluee,
+    Form5Mark,
+    Form6Mark,
+    Meeting,
+    ScoreSheet,
+    Token,
+)
 from .audit import ACTION_LABELS, beijing_time, event_digest
 from .results import MeetingResults, counted_marks, slip7_for, token_stats
+from .score_sheets import stored_digest
 
 #: Top-level key of figures the blank-rows migration (c7d2e4f6a813) computed by the old rule.
 FILLED_BY = "filled_by_migration"
@@ -96,6 +107,7 @@ class Report:
     meetings_checked: int = 0
     events_chained: int = 0
     events_unchained: int = 0
+    sheets_sealed: int = 0  #: returned score sheets whose digest was recomputed
     head: tuple[int, str] | None = None  #: the last event: id and digest
 
     @property
@@ -118,8 +130,27 @@ def verify_database(anchors: Sequence[tuple[int, str]] = ()) -> Report:
         _check_certified(meeting, report)
     report.meetings_checked = len(meetings)
     _check_boxes({m.id: m for m in meetings}, report)
+    _check_sheets(report)
     _check_chain(report, dict(anchors))
     return report
+
+
+def _check_sheets(report: Report) -> None:
+    """Every sealed score sheet's digest, recomputed from its stored rows: an edited score,
+    remark or signature, or a row added or removed, no longer matches."""
+    sealed = db.session.scalars(
+        select(ScoreSheet)
+        .where(ScoreSheet.state == SheetState.RETURNED)
+        .options(selectinload(ScoreSheet.rows))
+        .order_by(ScoreSheet.id)
+    )
+    for sheet in sealed:
+        report.sheets_sealed += 1
+        if stored_digest(sheet) != sheet.digest:
+            report.differences.append(
+                f"评分表第 {sheet.id} 号（{sheet.rater_name}）：现存分数算出的摘要与交回时的摘要"
+                f" {sheet.digest[:16]}… 不一致，交回后被改动过。"
+            )
 
 
 # --- certified results ---------------------------------------------------------------------

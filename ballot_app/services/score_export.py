@@ -1,0 +1,139 @@
+"""The named score sheets (附件2、3、4) as one .xlsx workbook: 「汇总」 (each assessed
+person's mean and number of raters per kind, returned sheets only), 「评分明细」 (every row
+of every sheet) and 「评分表」 (one line per sheet, with its seal).
+
+Admin only: it holds the sealed scores, which nobody else reads (SPEC "Score sheets"). The
+cells look like annex 1's workbook (services/groups.py): bold heads, thin borders, widths
+set for Chinese text."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..domain.score_sheets import SheetKind, SheetState, from_tenths, mean
+from ..models import Campaign, ScoreRow, ScoreSheet
+from .audit import beijing_time
+from .score_sheets import KIND_ORDER, campaign_sheets
+
+#: A column: its Chinese head, its width in characters, its number format ("" for none).
+Column = tuple[str, int, str]
+
+SHORT_KIND = {
+    SheetKind.ANNEX2: "附件2（区领导）",
+    SheetKind.ANNEX2_PRINCIPALS: "附件2（四大家领导）",
+    SheetKind.ANNEX4: "附件4（党政正职）",
+    SheetKind.ANNEX3: "附件3（绩效考核领导小组）",
+}
+VIA = {"link": "个人链接", "paper": "纸质录入", "": ""}
+ALL_PRINCIPALS = "各单位党政正职"
+RULE = "平均分 = 已交回（密封）评分表中该项得分之和 ÷ 评分人数，四舍五入保留两位小数；未交回的表不计入。"
+PERSON_COLUMNS: tuple[Column, ...] = (("被考核单位", 24, ""), ("姓名", 10, ""), ("职务", 24, ""))
+DETAIL_COLUMNS: tuple[Column, ...] = (
+    ("评分表", 40, ""), ("被考核单位", 24, ""), ("评分人", 24, ""), ("评分人身份", 14, ""),
+    ("姓名", 10, ""), ("职务", 24, ""), ("分管工作", 30, ""), ("得分", 8, "0.0"),
+    ("备注", 30, ""), ("状态", 12, ""), ("交回方式", 10, ""), ("交回时间", 18, ""),
+    ("摘要", 66, ""),
+)  # fmt: skip
+SHEET_COLUMNS: tuple[Column, ...] = (
+    ("编号", 8, ""), ("评分表", 40, ""), ("被考核单位", 24, ""), ("评分人", 24, ""),
+    ("人数", 8, ""), ("状态", 12, ""), ("交回时间", 18, ""), ("党政正职签名", 14, ""),
+    ("摘要", 66, ""),
+)  # fmt: skip
+
+
+def _table(ws: Worksheet, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> None:
+    """Bold heads, then the rows, every cell boxed and wrapped; text stays text (a remark
+    beginning with = is never a formula); the head row frozen."""
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    ws.append([head for head, _, _ in columns])
+    for number, row in enumerate(rows, 2):
+        for col, value in enumerate(row, 1):
+            cell = ws.cell(number, col, value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            elif columns[col - 1][2]:
+                cell.number_format = columns[col - 1][2]
+    for cells in ws.iter_rows():
+        for cell in cells:
+            cell.border = box
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            if cell.row == 1:
+                cell.font = Font(bold=True)
+    for col, (_, width, _) in enumerate(columns, 1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A2"
+
+
+def _returned_at(sheet: ScoreSheet) -> str:
+    at = sheet.returned_at
+    return beijing_time(at).strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+def _summary(ws: Worksheet, sheets: Sequence[ScoreSheet]) -> None:
+    kinds = [k for k in KIND_ORDER if any(s.kind == k for s in sheets)]
+    people: dict[int, ScoreRow] = {}  #: member id → the first row naming them
+    rated: set[tuple[int, SheetKind]] = set()  #: on a sheet of this kind, returned or not
+    scores: dict[tuple[int, SheetKind], list[Decimal]] = {}
+    for sheet in sheets:
+        for row in sheet.rows:
+            people.setdefault(row.member_id, row)
+            rated.add((row.member_id, sheet.kind))
+            if sheet.state == SheetState.RETURNED and row.score_tenths is not None:
+                found = scores.setdefault((row.member_id, sheet.kind), [])
+                found.append(from_tenths(row.score_tenths))
+    columns = list(PERSON_COLUMNS)
+    for kind in kinds:
+        name = SHORT_KIND[kind]
+        columns += [(f"{name} 平均分", 14, "0.00"), (f"{name} 评分人数", 12, "")]
+    lines = []
+    for row in sorted(people.values(), key=lambda r: (r.unit_name, r.position, r.member_id)):
+        line: list[Any] = [row.unit_name, row.name, row.post]
+        for kind in kinds:
+            given = scores.get((row.member_id, kind), [])
+            on_sheet = (row.member_id, kind) in rated
+            line += [mean(given), len(given) if on_sheet else None]
+        lines.append(line)
+    _table(ws, columns, lines)
+    ws.cell(ws.max_row + 2, 1, RULE)
+
+
+def _detail(sheet: ScoreSheet, row: ScoreRow) -> list[Any]:
+    score = None if row.score_tenths is None else from_tenths(row.score_tenths)
+    return [
+        sheet.kind.label, row.unit_name, sheet.rater_name, sheet.rater_role, row.name, row.post,
+        row.portfolio, score, row.remark, sheet.state.label, VIA.get(sheet.returned_via, ""),
+        _returned_at(sheet), sheet.digest,
+    ]  # fmt: skip
+
+
+def _sheet_line(sheet: ScoreSheet) -> list[Any]:
+    unit = sheet.unit.name if sheet.unit else ALL_PRINCIPALS
+    return [
+        sheet.id, sheet.kind.label, unit, sheet.rater_name, len(sheet.rows), sheet.state.label,
+        _returned_at(sheet), sheet.confirmed_by, sheet.digest,
+    ]  # fmt: skip
+
+
+def workbook(campaign: Campaign) -> bytes:
+    """The year's score sheets as an .xlsx: 汇总, 评分明细, 评分表."""
+    sheets = campaign_sheets(campaign)
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "汇总"
+    _summary(summary, sheets)
+    details = (_detail(s, r) for s in sheets for r in s.rows)
+    _table(book.create_sheet("评分明细"), DETAIL_COLUMNS, details)
+    _table(book.create_sheet("评分表"), SHEET_COLUMNS, (_sheet_line(s) for s in sheets))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
