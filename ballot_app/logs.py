@@ -1,5 +1,5 @@
-"""Logging that keeps voters secret: no slip or monitor-link credential and no client address
-of a voter or a monitor-link holder."""
+"""Logging that keeps voters secret: no slip, monitor-link or score-sheet-link credential and
+no client address of a voter, a monitor-link holder or a rater."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import Flask
 
 from .domain.secrecy import redact_credential_paths
 
-_VOTER_REQUEST = re.compile(r"(?:GET|POST|HEAD|PUT) /[vm](?:[/?\s]|$)")
+_VOTER_REQUEST = re.compile(r"(?:GET|POST|HEAD|PUT) /[vms](?:[/?\s]|$)")
 _LEADING_ADDRESS = re.compile(r"^\S+ - - ")
 
 

@@ -31,6 +31,15 @@ def test_demo_fills_an_empty_database_and_prints_login_and_a_voter_url(app, runn
     assert again.exit_code != 0 and "空数据库" in again.output
 
 
+def test_the_demo_prints_a_score_sheet_link_a_rater_can_open(app, runner):
+    result = runner.invoke(args=["demo", "--password", "demo-password"])
+    url = next(line for line in result.output.splitlines() if "/s/" in line)
+    page = app.test_client().get(url.removeprefix("https://ceping.example.org"))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "周景行" in html and "沈书禾" in html
+    assert "林安澜" not in html.split("score-rows")[1]  # a principal scores deputies only
+
+
 def test_the_demo_campaign_fills_the_dashboard(app, runner):
     """A newcomer sees the year's pages filled: two groups, a township with three village
     party organisations, a department, the campaign running."""

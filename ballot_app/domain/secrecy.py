@@ -7,8 +7,11 @@ import secrets
 
 TRACKER_DATA_CHARS = 9  #: 45 bits, plus a check character
 #: Paths whose segment after the prefix is a credential: a slip (/v/<value>, and its receipt
-#: and test-QR pages) or a monitor link (/m/<link>). The voter form's fixed actions are not.
-_CREDENTIAL_PATH = re.compile(r"/(v|m)/(?!(?<=/v/)(?:review|submit|edit)(?=[\s?\"']|$))[^\s?\"']+")
+#: and test-QR pages), a monitor link (/m/<link>) or a rater's score-sheet link (/s/<link>).
+#: The voter form's fixed actions are not.
+_CREDENTIAL_PATH = re.compile(
+    r"/(v|m|s)/(?!(?<=/v/)(?:review|submit|edit)(?=[\s?\"']|$))[^\s?\"']+"
+)
 
 
 def ballot_key() -> str:
@@ -17,6 +20,6 @@ def ballot_key() -> str:
 
 
 def redact_credential_paths(text: str) -> str:
-    """Replace every slip's and monitor link's credential in a path with an ellipsis, for
-    log lines."""
+    """Replace every slip's, monitor link's and score-sheet link's credential in a path with
+    an ellipsis, for log lines."""
     return _CREDENTIAL_PATH.sub(lambda m: f"/{m.group(1)}/…", text)

@@ -88,11 +88,14 @@ def register_blueprints(app: Flask) -> None:
         bulletin,
         campaign,
         health,
+        leaders,
         meetings,
         monitor,
         paper,
         printing,
+        rater,
         roster_import,
+        score_sheets,
         units,
         voter,
     )
@@ -111,6 +114,9 @@ def register_blueprints(app: Flask) -> None:
         accounts,
         campaign,
         roster_import,
+        leaders,
+        score_sheets,
+        rater,
     )
     for module in modules:
         app.register_blueprint(module.bp)
@@ -118,6 +124,9 @@ def register_blueprints(app: Flask) -> None:
     # credential, no cookie grants anything, so a cross-site post gains nothing. Voter pages
     # must also survive WeChat losing cookies, which a CSRF session token would not.
     csrf.exempt(voter.bp)
+    # The same holds for a rater's score sheet: its personal link, in the path, is the
+    # credential (web/rater.py).
+    csrf.exempt(rater.bp)
     from .static_files import register_static_versions
 
     register_static_versions(app)

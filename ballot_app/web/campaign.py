@@ -45,6 +45,7 @@ def _campaign_form(campaign: Campaign) -> CampaignForm:
             "meetings_to": campaign.meetings_to,
             "roster_due": campaign.roster_due,
             "annex8_due": campaign.annex8_due,
+            "sheets_due": campaign.sheets_due,
         }
     )
 
@@ -84,6 +85,7 @@ def update(campaign_id: int) -> Page:
             meetings_to=form.meetings_to.data,
             roster_due=form.roster_due.data,
             annex8_due=form.annex8_due.data,
+            sheets_due=form.sheets_due.data,
         )
         try:
             campaigns.update_campaign(

@@ -26,13 +26,16 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.roles import Role
+from ..domain.score_sheets import SheetKind
 from ..domain.slip7 import PASS_RATE_BASE_LABELS
 from ..services.errors import InvalidInput
 from ..services.roster import UNIT_KINDS
@@ -420,6 +423,12 @@ class PasswordForm(StaffForm):
             raise ValidationError("两次输入的新密码不一样，请重新输入。")
 
 
+def _unit_id(value: Any) -> int:
+    """A checked unit's id; anything that is not one counts as no unit (0)."""
+    text = str(value)
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
 def _day(label: str, what: str, *, required: bool = False) -> DateField:
     """A date typed as 年-月-日; optional unless `required`."""
     first = _required(f"请填写{what}，例如 2026-09-30。") if required else Optional()
@@ -438,6 +447,7 @@ class CampaignForm(StaffForm):
     meetings_to = _day("测评会结束日期", "结束日期")
     roster_due = _day("考核对象名单报送日期", "报送日期")
     annex8_due = _day("附件8报送日期", "报送日期")
+    sheets_due = _day("评分表（附件2、3、4）交回日期", "交回日期")
 
 
 class GroupForm(StaffForm):
@@ -448,3 +458,50 @@ class GroupForm(StaffForm):
     leader_name = StringField("组长", [_most(64)])
     liaison_name = StringField("联络员", [_most(64)])
     liaison_phone = StringField("联络员电话", [_most(32)])
+
+
+class LeaderForm(StaffForm):
+    """A district leader who scores on annex 2, and the units they oversee or liaise with."""
+
+    anchor = "leader-form"
+    name = StringField("姓名", [_required("请填写区领导的姓名。"), _most(64)])
+    post = StringField("职务（例如 区委常委、副区长）", [_most(120)])
+    is_top = BooleanField("四大家领导（为各单位党政正职评分）")
+    #: Its choices are the year's scored units, set by the view.
+    unit_ids = SelectMultipleField(
+        "分管或联系的单位",
+        choices=[],
+        coerce=_unit_id,
+        validate_choice=False,
+        invalid_choice_message="勾选的单位已不在本年度名单上：请刷新页面后重新勾选。",
+        invalid_value_message="勾选的单位无法识别：请刷新页面后重新勾选。",
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+
+
+class LeaderPasteForm(StaffForm):
+    anchor = "paste-form"
+    text = TextAreaField(
+        "从表格复制的名单（每行：姓名、职务、分管或联系单位、是否四大家领导）",
+        [_required("请粘贴名单：每行一位区领导。"), _most(100_000)],
+    )
+
+
+class ExtraSheetForm(StaffForm):
+    """A sheet for a rater the lists do not name."""
+
+    anchor = "extra-sheet-form"
+    kind = _select("评分表", [SelectChoice(k.value, k.label) for k in SheetKind])
+    #: Its choices are the year's scored units, set by the view; "" is none (附件2 正职表).
+    unit_id = _select("被考核单位（四大家领导评正职的表不用选）", [], default="")
+    rater_name = StringField("评分人（姓名和职务）", [_required("请填写评分人。"), _most(120)])
+    rater_role = StringField("评分人身份（例如 区领导、党政正职）", [_most(32)])
+
+
+class SheetReasonForm(StaffForm):
+    anchor = "reason-form"
+    reason = TextAreaField(
+        "退回修改的理由（记入操作记录，评分人也能看到）",
+        [_required("请写明退回修改的理由。"), _most(200)],
+    )

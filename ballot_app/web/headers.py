@@ -52,7 +52,7 @@ SECURITY_HEADERS = {
 
 #: Paths whose address is a credential (a slip, a monitor link): no Referer at all, also on
 #: the error pages their own views do not answer.
-CREDENTIAL_PREFIXES = ("/v/", "/m/")
+CREDENTIAL_PREFIXES = ("/v/", "/m/", "/s/")
 
 
 class SchemeAwareSessionInterface(SecureCookieSessionInterface):

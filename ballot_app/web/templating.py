@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,8 @@ from ..domain.choices import (
 )
 from ..domain.rates import format_percent
 from ..domain.roles import Role
+from ..domain.score_sheets import from_tenths
+from ..services.audit import BEIJING
 from .qr import qr_svg
 
 #: The header's short role names: a phone's header keeps 「退出」 on the first line.
@@ -49,6 +52,16 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("percent")
     def _percent(value: Decimal | None) -> str:
         return format_percent(value)
+
+    @app.template_filter("tenths")
+    def _tenths(value: int | None) -> str:
+        """A stored score (tenths of a point) as printed: 885 → 88.5; None → —."""
+        return "—" if value is None else str(from_tenths(value))
+
+    @app.template_filter("local_time")
+    def _local_time(moment: datetime | None) -> str:
+        """An instant as Beijing time, e.g. 2026-12-03 09:41."""
+        return "—" if moment is None else moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
     app.jinja_env.globals.update(
         qr_svg=qr_svg,

@@ -33,8 +33,19 @@ from ballot_app.domain.meeting_state import MeetingState
 from ballot_app.domain.paper import blank_marks
 from ballot_app.domain.roles import Role
 from ballot_app.extensions import db
-from ballot_app.models import AuditEvent, Ballot, Evaluee, Meeting, Member, PaperSheet, Token
-from ballot_app.services import monitor, paper
+from ballot_app.models import (
+    AuditEvent,
+    Ballot,
+    Evaluee,
+    Leader,
+    Meeting,
+    Member,
+    PaperSheet,
+    ScoreSheet,
+    Token,
+    Unit,
+)
+from ballot_app.services import monitor, paper, score_sheets
 from ballot_app.web import MAX_ID, forms
 from ballot_app.web.paper import VOID_PREFIX
 from ballot_app.web.public_url import CHOICE_FILE
@@ -244,6 +255,12 @@ def build_world(app: Flask) -> World:
     paper.enter_sheet(teller, box, stack, Packet(blank_marks(spec)))
     paper.open_stack(teller, box, Category.B)
     keys = factories.keys(app)
+    campaign = db.session.get(Unit, box.unit_id).campaign
+    db.session.add(Leader(campaign_id=campaign.id, name="联系领导", units=[box.unit]))
+    db.session.commit()
+    score_sheets.issue_sheets(admin, campaign.id)
+    issued = score_sheets.campaign_sheets(campaign)
+    sheet_links = [score_sheets.link_value(keys, s) for s in issued]
     meetings = [str(m.id) for m in (draft, box, closed, certified)]
     evaluees = [str(i) for i in db.session.scalars(select(Evaluee.id))]
     ids = {
@@ -254,7 +271,10 @@ def build_world(app: Flask) -> World:
         "teller_id": [str(teller.id), str(admin.id)],
         "number": ["1", "2"],
         "step": ["-1", "1"],
-        "value": values[:3] + [monitor.monitor_value(box, keys)],
+        "value": values[:3] + [monitor.monitor_value(box, keys)] + sheet_links[:2],
+        "sheet_id": [str(x.id) for x in issued],
+        "leader_id": [str(i) for i in db.session.scalars(select(Leader.id))],
+        "campaign_id": [str(campaign.id)],
         "signed": [keys.sign("receipt", f"{box.id}:ABCD"), keys.sign("check", str(box.id))],
         "fmt": ["csv", "json"],
         "filename": ["css/app.css", "js/ballot.js"],
@@ -263,10 +283,15 @@ def build_world(app: Flask) -> World:
         "user": [str(organizer.id), str(teller.id)],
     }
     names = form_field_names() + [f"f5_{i}" for i in evaluees]
+    rows = {r.member_id for x in issued for r in x.rows}
+    names += [f"{part}-{i}" for i in rows for part in ("score", "remark")]
+    names += ["reviewed", "confirmed_by", "unit_ids", "text", "reason"]
     db.session.commit()
     world = World(app, {role: _login(app, USERNAMES.get(role)) for role in ROLES}, ids, names)
     ballot = {"slip": values[0], **factories.form_for(box, form5="competent", duty=None)}
-    crawl(world, [f"/v/{values[0]}", "/v", f"/meetings/{box.id}/paper/1?sheet=1&pass=1"], ballot)
+    seeds = [f"/v/{values[0]}", "/v", f"/meetings/{box.id}/paper/1?sheet=1&pass=1"]
+    seeds += [f"/s/{v}" for v in sheet_links[:2]] + [f"/sheets/{issued[0].id}/entry"]
+    crawl(world, seeds, ballot)
     world.snapshot = Snapshot(app, dict(world.cookies))
     world.snapshot.take()
     world.counts = stored_counts(app)
@@ -411,6 +436,10 @@ def stored_counts(app: Flask) -> tuple[int, ...]:
             db.session.scalar(select(func.count()).select_from(Meeting)),
             db.session.scalar(audit),
             db.session.scalar(select(func.count()).select_from(PaperSheet)),
+            db.session.scalar(select(func.count()).select_from(ScoreSheet)),
+            db.session.scalar(
+                select(func.count()).select_from(ScoreSheet).where(ScoreSheet.digest != "")
+            ),
         )
         return tuple(int(n or 0) for n in found)
 
