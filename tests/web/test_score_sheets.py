@@ -503,3 +503,48 @@ def test_a_unit_with_score_sheets_is_archived_not_deleted(app, client, actions):
     r = client.post(f"/units/{w.unit.id}/delete", data=CONFIRM)
     assert r.status_code == 409 and "只能归档" in r.get_data(as_text=True)
     assert len(db.session.scalars(select(ScoreSheet)).all()) == len(w.sheets)
+
+
+# --- the leaders of annex 2 ------------------------------------------------------------------
+
+
+def test_the_admin_adds_a_leader_with_the_units_they_oversee(app, client, actions):
+    admin = factories.user(Role.ADMIN, name="admin1")
+    unit = factories.unit(members=3, name="东坡镇")
+    campaign_id = unit.campaign_id
+    actions.login_as(admin)
+    none = client.post(f"/campaigns/{campaign_id}/leaders", data={"name": "江某", "post": "副区长"})
+    html = none.get_data(as_text=True)
+    assert none.status_code == 400 and "请勾选分管或联系的单位" in html and 'value="江某"' in html
+    client.post(
+        f"/campaigns/{campaign_id}/leaders",
+        data={"name": "江某", "post": "副区长", "unit_ids": str(unit.id)},
+    )
+    leader = db.session.scalars(select(Leader)).one()
+    assert [u.name for u in leader.units] == ["东坡镇"]
+    assert sheets.missing_sheets(current_campaign())[0].rater.name == "江某（副区长）"
+
+
+def test_a_pasted_list_is_imported_whole_or_not_at_all(app, client, actions):
+    admin = factories.user(Role.ADMIN, name="admin1")
+    unit = factories.unit(members=3, name="东坡镇")
+    campaign_id = unit.campaign_id
+    actions.login_as(admin)
+    bad = "姓名\t职务\t单位\t四大家\n江某\t副区长\t东坡镇\t\n吕某\t区长\t西坡镇\t是\n"
+    r = client.post(f"/campaigns/{campaign_id}/leaders/paste", data={"text": bad})
+    html = unescape(r.get_data(as_text=True))
+    assert (
+        r.status_code == 400 and "第 3 行" in html and "西坡镇" in html and "一行也没有导入" in html
+    )
+    assert db.session.scalars(select(Leader)).all() == []
+    good = "江某\t副区长\t东坡镇\t\n吕某\t区长\t\t是\n"
+    client.post(f"/campaigns/{campaign_id}/leaders/paste", data={"text": good})
+    found = {x.name: x for x in db.session.scalars(select(Leader))}
+    assert set(found) == {"江某", "吕某"} and found["吕某"].is_top
+    # Pasting again updates, with the name padded as Excel may line it up.
+    client.post(
+        f"/campaigns/{campaign_id}/leaders/paste", data={"text": "江　某\t区委常委\t东坡镇"}
+    )
+    db.session.expire_all()
+    assert len(db.session.scalars(select(Leader)).all()) == 2
+    assert db.session.scalars(select(Leader).where(Leader.name == "江某")).one().post == "区委常委"
