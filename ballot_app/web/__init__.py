@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     register_converters(app)  # first: the routes name them
     from . import (
         accounts,
+        annex8,
         audit,
         auth,
         bulletin,
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
         leaders,
         score_sheets,
         rater,
+        annex8,
     )
     for module in modules:
         app.register_blueprint(module.bp)

@@ -78,6 +78,7 @@ def test_campaign_pages_fit_a_phone_and_a_desktop(app, browser, live_server):
             (f"/groups/{ids[0]}", "campaign-group"),
             (f"/campaigns/{campaign_id}/annex1", "annex1"),
             (f"/campaigns/{campaign_id}/progress", "campaign-progress"),
+            (f"/campaigns/{campaign_id}/annex8", "annex8-committees"),
             (f"/campaigns/{campaign_id}/roster/import", "roster-import"),
             ("/", "home-admin"),
         ):
