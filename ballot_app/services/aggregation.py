@@ -1,0 +1,112 @@
+"""What the composites are computed from (评分汇总的输入): each assessed member's form 5 votes
+from the certified meetings and scores from the returned (sealed) score sheets, with where
+each came from. Inputs only from certified meetings and returned sheets (SPEC, "Aggregation
+and grades"); the rules that join them are in domain/composite.py and domain/grades.py."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..domain.choices import Form5Choice
+from ..domain.composite import Component, MemberInputs, RoleKind
+from ..domain.meeting_state import MeetingState
+from ..domain.score_sheets import SheetKind, SheetState, from_tenths
+from ..domain.tally import part_from_dict
+from ..extensions import db
+from ..models import Campaign, Meeting, ScoreSheet
+from .score_sheets import scored_units
+
+#: Which component each sheet kind feeds: both annex 2 sheets are annex 2's raters.
+SHEET_COMPONENT = {
+    SheetKind.ANNEX2: Component.ANNEX2,
+    SheetKind.ANNEX2_PRINCIPALS: Component.ANNEX2,
+    SheetKind.ANNEX3: Component.ANNEX3,
+    SheetKind.ANNEX4: Component.ANNEX4,
+}
+
+
+@dataclass
+class _Gathered:
+    votes: dict[str, dict[Form5Choice, int]] = field(default_factory=dict)  #: "A", "B"
+    scores: dict[Component, list[Decimal]] = field(default_factory=lambda: defaultdict(list))
+    sources: dict[Component, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _add_votes(found: _Gathered, table: str, counts: dict[str, int]) -> None:
+    into = found.votes.setdefault(table, {g: 0 for g in Form5Choice})
+    for grade in Form5Choice:
+        into[grade] += int(counts.get(grade.value, 0))
+
+
+def certified_meetings(unit_ids: Iterable[int]) -> list[Meeting]:
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.unit_id.in_(list(unit_ids)),
+                Meeting.state == MeetingState.CERTIFIED,
+                Meeting.is_archived.is_(False),
+                Meeting.is_form5_enabled.is_(True),
+            )
+            .options(selectinload(Meeting.evaluees))
+            .order_by(Meeting.held_on, Meeting.id)
+        )
+    )
+
+
+def member_inputs(campaign: Campaign) -> list[MemberInputs]:
+    """Every assessed member of the year's townships and departments (兼任 lines left out),
+    in unit then roster order, with the figures the certified meetings and sealed sheets
+    hold for them."""
+    units = scored_units(campaign)
+    members = [m for u in units for m in u.members if not m.is_concurrent]
+    gathered: dict[int, _Gathered] = {m.id: _Gathered() for m in members}
+    for meeting in certified_meetings(u.id for u in units):
+        stored = json.loads(meeting.certified_result or "{}").get("form5", {})
+        for table in ("A", "B"):
+            if table not in stored:
+                continue
+            part = part_from_dict(stored[table])
+            # The stored rows follow the evaluees' printed order, which a certified
+            # meeting can no longer change.
+            for evaluee, row in zip(meeting.evaluees, part.evaluees, strict=False):
+                if evaluee.member_id in gathered:
+                    _add_votes(gathered[evaluee.member_id], table, dict(row.row.counts))
+                    where = f"{meeting.title}（{meeting.held_on}，已确认）表{table}"
+                    component = Component.FORM5_A if table == "A" else Component.FORM5_B
+                    gathered[evaluee.member_id].sources[component].append(where)
+    sealed = db.session.scalars(
+        select(ScoreSheet)
+        .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.state == SheetState.RETURNED)
+        .options(selectinload(ScoreSheet.rows))
+        .order_by(ScoreSheet.id)
+    )
+    for sheet in sealed:
+        component = SHEET_COMPONENT[sheet.kind]
+        for row in sheet.rows:
+            if row.member_id in gathered and row.score_tenths is not None:
+                gathered[row.member_id].scores[component].append(from_tenths(row.score_tenths))
+                gathered[row.member_id].sources[component].append(
+                    f"评分表第 {sheet.id} 号（{sheet.rater_name}，摘要 {sheet.digest[:8]}）"
+                )
+    return [
+        MemberInputs(
+            member_id=m.id,
+            name=m.name,
+            role=RoleKind.PRINCIPAL if m.is_principal else RoleKind.DEPUTY,
+            form5_a=gathered[m.id].votes.get("A"),
+            form5_b=gathered[m.id].votes.get("B"),
+            annex2=tuple(gathered[m.id].scores[Component.ANNEX2]),
+            annex3=tuple(gathered[m.id].scores[Component.ANNEX3]),
+            annex4=tuple(gathered[m.id].scores[Component.ANNEX4]),
+            sources={c: "；".join(s) for c, s in gathered[m.id].sources.items()},
+        )
+        for m in members
+    ]
