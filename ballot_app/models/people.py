@@ -57,6 +57,9 @@ class Campaign(db.Model):  # type: ignore[name-defined,misc]
     annex8_due: Mapped[date | None]
     #: When the named score sheets (附件2、3、4) are due; the reminders list who is late.
     sheets_due: Mapped[date | None]
+    #: The aggregation rules (评分汇总 and 考核定等) as JSON (domain/aggregation_rules.py);
+    #: None until the admin sets them.
+    aggregation_rules: Mapped[str | None] = mapped_column(Text)
 
     groups: Mapped[list[Group]] = relationship(
         back_populates="campaign", order_by="Group.position, Group.id"

@@ -14,13 +14,17 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..database import writes
+from ..domain.aggregation_rules import AggregationRules, rules_as_dict, rules_from_dict
 from ..domain.choices import Form5Choice
 from ..domain.composite import Component, MemberInputs, RoleKind
 from ..domain.meeting_state import MeetingState
 from ..domain.score_sheets import SheetKind, SheetState, from_tenths
 from ..domain.tally import part_from_dict
 from ..extensions import db
-from ..models import Campaign, Meeting, ScoreSheet
+from ..models import Campaign, Meeting, ScoreSheet, User
+from .audit import record_event
+from .campaign import writable
 from .score_sheets import scored_units
 
 #: Which component each sheet kind feeds: both annex 2 sheets are annex 2's raters.
@@ -110,3 +114,21 @@ def member_inputs(campaign: Campaign) -> list[MemberInputs]:
         )
         for m in members
     ]
+
+
+# --- the rules -------------------------------------------------------------------------------
+
+
+def rules_of(campaign: Campaign) -> AggregationRules | None:
+    """The campaign's rules, or None until the admin has set them."""
+    if not campaign.aggregation_rules:
+        return None
+    return rules_from_dict(json.loads(campaign.aggregation_rules))
+
+
+@writes
+def save_rules(user: User, campaign_id: int, rules: AggregationRules) -> Campaign:
+    campaign = writable(db.session.get_one(Campaign, campaign_id))
+    campaign.aggregation_rules = json.dumps(rules_as_dict(rules), ensure_ascii=False)
+    record_event(user, None, "aggregation.rules", campaign.name)
+    return campaign

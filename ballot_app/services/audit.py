@@ -59,6 +59,7 @@ ACTION_LABELS = {
     "sheet.revoke": "作废评分链接",
     "sheet.return": "交回评分表",
     "sheet.reopen": "退回评分表修改",
+    "aggregation.rules": "设定评分汇总和定等规则",
     "meeting.create": "建立会议",
     "meeting.settings": "修改会议设置",
     "meeting.open": "开启投票箱",

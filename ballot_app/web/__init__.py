@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     register_converters(app)  # first: the routes name them
     from . import (
         accounts,
+        aggregation,
         annex8,
         audit,
         auth,
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
         score_sheets,
         rater,
         annex8,
+        aggregation,
     )
     for module in modules:
         app.register_blueprint(module.bp)

@@ -1,0 +1,75 @@
+"""The year's aggregation rules (评分汇总和考核定等规则), set by the admin: the conversion of
+grades to points, the weights per role, trimming annex 2, the grade thresholds and the 优秀
+quota. A problem is shown beside its field and at the top; nothing typed is lost."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..domain.aggregation_rules import (
+    THRESHOLD_GRADES,
+    points_field,
+    read_rules,
+    threshold_field,
+    typed_from_rules,
+    weight_field,
+)
+from ..domain.choices import Form5Choice
+from ..domain.composite import Component, RoleKind
+from ..domain.roles import Role
+from ..models import Campaign
+from ..services import aggregation
+from ..services import campaign as campaigns
+from .guards import role_required
+
+bp = Blueprint("aggregation", __name__)
+Page = Response | str | tuple[str, int]
+
+
+def _rules_page(
+    campaign: Campaign,
+    typed: dict[str, str],
+    trim: bool,
+    problems: dict[str, str] | None = None,
+    status: int = 200,
+) -> Page:
+    page = render_template(
+        "aggregation/rules.html",
+        campaign=campaign,
+        typed=typed,
+        trim=trim,
+        problems=problems or {},
+        grades=list(Form5Choice),
+        threshold_grades=THRESHOLD_GRADES,
+        roles=list(RoleKind),
+        components=list(Component),
+        points_field=points_field,
+        weight_field=weight_field,
+        threshold_field=threshold_field,
+        saved=aggregation.rules_of(campaign) is not None,
+    )
+    return page, status
+
+
+@bp.get("/campaigns/<id:campaign_id>/rules")
+@role_required(Role.ADMIN)
+def rules(campaign_id: int) -> Page:
+    campaign = campaigns.get_campaign(campaign_id)
+    stored = aggregation.rules_of(campaign)
+    trim = stored.scoring.trim_annex2 if stored else False
+    return _rules_page(campaign, typed_from_rules(stored), trim)
+
+
+@bp.post("/campaigns/<id:campaign_id>/rules")
+@role_required(Role.ADMIN)
+def save(campaign_id: int) -> Page:
+    campaign = campaigns.get_campaign(campaign_id)
+    typed = {k: v[:40] for k, v in request.form.items() if k != "csrf_token"}
+    trim = request.form.get("trim_annex2") == "y"
+    found, problems = read_rules(typed, trim)
+    if found is None:
+        return _rules_page(campaign, typed, trim, problems, 400)
+    aggregation.save_rules(current_user, campaign.id, found)
+    flash("已保存评分汇总和定等规则。", "success")
+    return redirect(url_for("aggregation.rules", campaign_id=campaign.id))
