@@ -17,12 +17,13 @@ from sqlalchemy.orm import selectinload
 from ..database import writes
 from ..domain.aggregation_rules import AggregationRules, rules_as_dict, rules_from_dict
 from ..domain.choices import Form5Choice
-from ..domain.composite import Component, MemberInputs, RoleKind
+from ..domain.composite import Component, Composite, MemberInputs, RoleKind, composite
+from ..domain.grades import Proposal, flags, propose
 from ..domain.meeting_state import MeetingState
 from ..domain.score_sheets import SheetKind, SheetState, from_tenths
 from ..domain.tally import part_from_dict
 from ..extensions import db
-from ..models import Campaign, Meeting, ScoreSheet, User
+from ..models import Campaign, Meeting, Member, ScoreSheet, User
 from .audit import record_event
 from .campaign import writable
 from .score_sheets import scored_units
@@ -65,7 +66,17 @@ def certified_meetings(unit_ids: Iterable[int]) -> list[Meeting]:
     )
 
 
-def member_inputs(campaign: Campaign) -> list[MemberInputs]:
+@dataclass(frozen=True)
+class Assessed:
+    """A member as the district table shows them: their unit and post, and their inputs."""
+
+    unit_id: int
+    unit_name: str
+    post: str
+    inputs: MemberInputs
+
+
+def member_inputs(campaign: Campaign) -> list[Assessed]:
     """Every assessed member of the year's townships and departments (兼任 lines left out),
     in unit then roster order, with the figures the certified meetings and sealed sheets
     hold for them."""
@@ -100,20 +111,21 @@ def member_inputs(campaign: Campaign) -> list[MemberInputs]:
                 gathered[row.member_id].sources[component].append(
                     f"评分表第 {sheet.id} 号（{sheet.rater_name}，摘要 {sheet.digest[:8]}）"
                 )
-    return [
-        MemberInputs(
-            member_id=m.id,
-            name=m.name,
-            role=RoleKind.PRINCIPAL if m.is_principal else RoleKind.DEPUTY,
-            form5_a=gathered[m.id].votes.get("A"),
-            form5_b=gathered[m.id].votes.get("B"),
-            annex2=tuple(gathered[m.id].scores[Component.ANNEX2]),
-            annex3=tuple(gathered[m.id].scores[Component.ANNEX3]),
-            annex4=tuple(gathered[m.id].scores[Component.ANNEX4]),
-            sources={c: "；".join(s) for c, s in gathered[m.id].sources.items()},
-        )
-        for m in members
-    ]
+    return [Assessed(m.unit_id, m.unit.name, m.post, _inputs(m, gathered[m.id])) for m in members]
+
+
+def _inputs(m: Member, found: _Gathered) -> MemberInputs:
+    return MemberInputs(
+        member_id=m.id,
+        name=m.name,
+        role=RoleKind.PRINCIPAL if m.is_principal else RoleKind.DEPUTY,
+        form5_a=found.votes.get("A"),
+        form5_b=found.votes.get("B"),
+        annex2=tuple(found.scores[Component.ANNEX2]),
+        annex3=tuple(found.scores[Component.ANNEX3]),
+        annex4=tuple(found.scores[Component.ANNEX4]),
+        sources={c: "；".join(s) for c, s in found.sources.items()},
+    )
 
 
 # --- the rules -------------------------------------------------------------------------------
@@ -132,3 +144,38 @@ def save_rules(user: User, campaign_id: int, rules: AggregationRules) -> Campaig
     campaign.aggregation_rules = json.dumps(rules_as_dict(rules), ensure_ascii=False)
     record_event(user, None, "aggregation.rules", campaign.name)
     return campaign
+
+
+# --- the district table ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    """One member's row of the district table, and their formula sheet."""
+
+    assessed: Assessed
+    composite: Composite
+    flags: tuple[str, ...]
+    proposal: Proposal
+
+
+def all_votes(inputs: MemberInputs) -> dict[Form5Choice, int]:
+    """Tables A and B together, for the flags."""
+    both = {g: 0 for g in Form5Choice}
+    for table in (inputs.form5_a, inputs.form5_b):
+        for g, n in (table or {}).items():
+            both[g] += n
+    return both
+
+
+def district(campaign: Campaign, rules: AggregationRules) -> list[MemberLine]:
+    """Every assessed member's composite, flags and proposal; the 优秀 quota applies across
+    the district's members."""
+    assessed = member_inputs(campaign)
+    composites = [composite(a.inputs, rules.scoring) for a in assessed]
+    member_flags = {a.inputs.member_id: flags(all_votes(a.inputs)) for a in assessed}
+    proposals = propose(composites, rules.grading, member_flags)
+    return [
+        MemberLine(a, c, member_flags[a.inputs.member_id], proposals[a.inputs.member_id])
+        for a, c in zip(assessed, composites, strict=True)
+    ]

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..domain.aggregation_rules import (
     THRESHOLD_GRADES,
+    AggregationRules,
     points_field,
     read_rules,
     threshold_field,
@@ -16,11 +17,12 @@ from ..domain.aggregation_rules import (
     weight_field,
 )
 from ..domain.choices import Form5Choice
-from ..domain.composite import Component, RoleKind
+from ..domain.composite import Component, RoleKind, reweighting_note
 from ..domain.roles import Role
 from ..models import Campaign
 from ..services import aggregation
 from ..services import campaign as campaigns
+from ..services.errors import NotFound, StateBlocked
 from .guards import role_required
 
 bp = Blueprint("aggregation", __name__)
@@ -73,3 +75,67 @@ def save(campaign_id: int) -> Page:
     aggregation.save_rules(current_user, campaign.id, found)
     flash("已保存评分汇总和定等规则。", "success")
     return redirect(url_for("aggregation.rules", campaign_id=campaign.id))
+
+
+# --- the district table and each member's formula sheet --------------------------------------
+
+
+def _rules_or_refusal(campaign: Campaign) -> AggregationRules:
+    found = aggregation.rules_of(campaign)
+    if found is None:
+        raise StateBlocked(
+            [
+                "还没有设定评分汇总和定等规则：请先在「评分汇总和定等规则」里填好折算分、权重和分数线。"
+            ]
+        )
+    return found
+
+
+@bp.get("/campaigns/<id:campaign_id>/composites")
+@role_required(Role.ADMIN)
+def district(campaign_id: int) -> Page:
+    campaign = campaigns.get_campaign(campaign_id)
+    found = aggregation.rules_of(campaign)
+    if found is None:
+        return render_template("aggregation/district.html", campaign=campaign, lines=None)
+    lines = aggregation.district(campaign, found)
+    by_unit: dict[str, list[aggregation.MemberLine]] = {}
+    for line in lines:
+        by_unit.setdefault(line.assessed.unit_name, []).append(line)
+    proposed = {g: sum(1 for x in lines if x.proposal.grade == g) for g in Form5Choice}
+    return render_template(
+        "aggregation/district.html",
+        campaign=campaign,
+        lines=lines,
+        by_unit=by_unit,
+        components=list(Component),
+        proposed=proposed,
+        study=sum(1 for x in lines if x.proposal.needs_study),
+        quota=found.grading.excellent_quota,
+    )
+
+
+@bp.get("/campaigns/<id:campaign_id>/composites/<id:member_id>")
+@role_required(Role.ADMIN)
+def formula(campaign_id: int, member_id: int) -> Page:
+    campaign = campaigns.get_campaign(campaign_id)
+    found = _rules_or_refusal(campaign)
+    line = next(
+        (
+            x
+            for x in aggregation.district(campaign, found)
+            if x.assessed.inputs.member_id == member_id
+        ),
+        None,
+    )
+    if line is None:
+        raise NotFound(
+            "找不到这位考核对象：可能已移出名单或不属于本年度。请回到「评分汇总」页面重新选择。"
+        )
+    return render_template(
+        "aggregation/formula.html",
+        campaign=campaign,
+        line=line,
+        rules=found,
+        note=reweighting_note(line.composite),
+    )

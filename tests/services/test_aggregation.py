@@ -47,7 +47,7 @@ def test_votes_come_from_the_certified_meeting_and_scores_from_sealed_sheets_onl
         row.score_tenths = to_tenths(Decimal(score))
     annex4[0].state = SheetState.RETURNED  # the second stays open: it must not count
     db.session.commit()
-    found = {i.member_id: i for i in aggregation.member_inputs(campaign)}
+    found = {a.inputs.member_id: a.inputs for a in aggregation.member_inputs(campaign)}
     mine = found[deputy.id]
     assert mine.role == RoleKind.DEPUTY
     assert mine.form5_a == {
@@ -73,6 +73,6 @@ def test_an_open_meeting_gives_no_votes(app):
     m = factories.meeting(app, a=2, b=2, members=3)
     for value in factories.slip_values(app, m):
         factories.cast(app, m, value, form5="excellent")
-    found = aggregation.member_inputs(current_campaign())
+    found = [a.inputs for a in aggregation.member_inputs(current_campaign())]
     assert found and all(i.form5_a is None and i.form5_b is None for i in found)
     assert {i.role for i in found} == {RoleKind.PRINCIPAL, RoleKind.DEPUTY}
