@@ -1,6 +1,7 @@
 """SQLAlchemy 2 typed models. Import from here so every table is registered."""
 
 from .ballot import Ballot, Comment, Form5Mark, Form6Mark, Receipt
+from .grade import GradeRecord, Talk
 from .meeting import AuditEvent, Evaluee, LiveView, Meeting, meeting_teller
 from .paper import PaperSheet, PaperStack
 from .people import Campaign, Group, Member, Throttle, Unit, User
@@ -15,6 +16,7 @@ __all__ = [
     "Evaluee",
     "Form5Mark",
     "Form6Mark",
+    "GradeRecord",
     "Group",
     "Leader",
     "LiveView",
@@ -25,6 +27,7 @@ __all__ = [
     "Receipt",
     "ScoreRow",
     "ScoreSheet",
+    "Talk",
     "Throttle",
     "Token",
     "Unit",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Enum, Float, ForeignKey, String, Text, UniqueConstraint, false
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..domain.campaign import CampaignState
 from ..domain.roles import Role
 from ..extensions import db
+from .types import UtcDateTime
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
@@ -60,6 +61,9 @@ class Campaign(db.Model):  # type: ignore[name-defined,misc]
     #: The aggregation rules (评分汇总 and 考核定等) as JSON (domain/aggregation_rules.py);
     #: None until the admin sets them.
     aggregation_rules: Mapped[str | None] = mapped_column(Text)
+    #: When the admin signed the year's grades off (区委常委会审定后): read only after.
+    grades_signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    grades_signed_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     groups: Mapped[list[Group]] = relationship(
         back_populates="campaign", order_by="Group.position, Group.id"

@@ -26,6 +26,7 @@ from ..extensions import db
 from ..models import Campaign, Meeting, Member, ScoreSheet, User
 from .audit import record_event
 from .campaign import writable
+from .errors import StateBlocked
 from .score_sheets import scored_units
 
 #: Which component each sheet kind feeds: both annex 2 sheets are annex 2's raters.
@@ -141,6 +142,8 @@ def rules_of(campaign: Campaign) -> AggregationRules | None:
 @writes
 def save_rules(user: User, campaign_id: int, rules: AggregationRules) -> Campaign:
     campaign = writable(db.session.get_one(Campaign, campaign_id))
+    if campaign.grades_signed_at is not None:
+        raise StateBlocked([f"「{campaign.name}」的考核等次已经签发，规则不能再修改。"])
     campaign.aggregation_rules = json.dumps(rules_as_dict(rules), ensure_ascii=False)
     record_event(user, None, "aggregation.rules", campaign.name)
     return campaign

@@ -1,0 +1,242 @@
+"""Grades (考核定等): record each member's composite and proposal, mark a record stale when
+its inputs change afterwards (a reopened sheet), record the decided grade with a reason
+where it differs, sign the year off (read only after), and the 诫勉谈话 that follow.
+
+Every step is in the audit log. Decided grades are what feedback and the talks use."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from ..database import writes
+from ..domain.choices import FORM5_LABELS, Form5Choice
+from ..domain.composite import Component, Composite, MemberInputs
+from ..extensions import db
+from ..models import Campaign, GradeRecord, Talk, User
+from ..models.types import utcnow
+from .aggregation import MemberLine, district, rules_of
+from .audit import record_event
+from .campaign import get_campaign, writable
+from .errors import InvalidInput, NotFound, StateBlocked
+
+#: The grades that call for a 诫勉谈话 (SPEC, "Feedback").
+TALK_GRADES = (Form5Choice.BASICALLY_COMPETENT, Form5Choice.INCOMPETENT)
+SIGNED = "「{name}」的考核等次已经签发，只能查看，不能再修改。"
+
+
+def inputs_digest(inputs: MemberInputs) -> str:
+    """SHA-256 over a member's inputs: every vote count and score, in a fixed order."""
+    content = {
+        "a": {g.value: n for g, n in sorted((inputs.form5_a or {}).items())},
+        "b": {g.value: n for g, n in sorted((inputs.form5_b or {}).items())},
+        "annex2": sorted(str(s) for s in inputs.annex2),
+        "annex3": sorted(str(s) for s in inputs.annex3),
+        "annex4": sorted(str(s) for s in inputs.annex4),
+        "interview": {g.value: n for g, n in sorted((inputs.interview or {}).items())},
+        "role": inputs.role.value,
+    }
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def component_values(c: Composite) -> dict[str, str | None]:
+    return {p.component.value: None if p.value is None else str(p.value) for p in c.parts}
+
+
+def records(campaign: Campaign) -> list[GradeRecord]:
+    query = select(GradeRecord).where(GradeRecord.campaign_id == campaign.id)
+    return list(db.session.scalars(query.order_by(GradeRecord.unit_name, GradeRecord.id)))
+
+
+def get_record(record_id: int) -> GradeRecord:
+    found = db.session.get(GradeRecord, record_id)
+    if found is None:
+        raise NotFound("找不到这条定等记录：请回到「考核定等」页面重新选择。")
+    return found
+
+
+def _open(campaign: Campaign) -> Campaign:
+    writable(campaign)
+    if campaign.grades_signed_at is not None:
+        raise StateBlocked([SIGNED.format(name=campaign.name)])
+    return campaign
+
+
+def _lines(campaign: Campaign) -> list[MemberLine]:
+    rules = rules_of(campaign)
+    if rules is None:
+        raise StateBlocked(["还没有设定评分汇总和定等规则：请先在「评分汇总和定等规则」里填好。"])
+    return district(campaign, rules)
+
+
+@writes
+def record(user: User, campaign_id: int) -> int:
+    """Record every member's composite and proposal as the figures stand now; a decided grade
+    stays. Returns how many members were recorded."""
+    campaign = _open(get_campaign(campaign_id))
+    existing = {r.member_id: r for r in records(campaign)}
+    lines = _lines(campaign)
+    for line in lines:
+        a, c = line.assessed, line.composite
+        found = existing.get(a.inputs.member_id)
+        if found is None:
+            found = GradeRecord(campaign_id=campaign.id, member_id=a.inputs.member_id)
+            db.session.add(found)
+        found.unit_name, found.name, found.post = a.unit_name, c.name, a.post
+        found.role = c.role.value
+        found.composite = "" if c.value is None else str(c.value)
+        found.components = json.dumps(component_values(c))
+        found.inputs_digest = inputs_digest(a.inputs)
+        found.proposed = line.proposal.grade.value if line.proposal.grade else ""
+        found.needs_study = line.proposal.needs_study
+        found.reasons = "；".join(dict.fromkeys((*line.flags, *line.proposal.reasons)))
+    record_event(user, None, "grades.record", f"{campaign.name}：{len(lines)} 人")
+    return len(lines)
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """Why a record no longer matches the figures, member by member (empty: up to date)."""
+
+    reasons: dict[int, list[str]]  #: record id → sentences
+    unrecorded: list[str]  #: members assessed now without a record
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.reasons and not self.unrecorded
+
+
+def staleness(campaign: Campaign) -> Staleness:
+    """Compare each record with the figures as they are now."""
+    rules = rules_of(campaign)
+    stored = {r.member_id: r for r in records(campaign)}
+    if rules is None or not stored:
+        return Staleness({}, [])
+    live = {x.assessed.inputs.member_id: x for x in district(campaign, rules)}
+    reasons: dict[int, list[str]] = {}
+    for member_id, r in stored.items():
+        line = live.get(member_id)
+        if line is None:
+            reasons[r.id] = ["已不在本年度的考核对象名单上"]
+            continue
+        if inputs_digest(line.assessed.inputs) == r.inputs_digest:
+            continue
+        before = json.loads(r.components or "{}")
+        now = component_values(line.composite)
+        found = [
+            f"{Component(k).label}由 {before.get(k) or '缺'} 变为 {now.get(k) or '缺'}"
+            for k in now
+            if before.get(k) != now.get(k)
+        ]
+        reasons[r.id] = found or ["输入的票数或评分有变化（例如评分表被退回修改后重新交回）"]
+    unrecorded = [x.composite.name for m, x in live.items() if m not in stored]
+    return Staleness(reasons, unrecorded)
+
+
+@writes
+def decide(user: User, record_id: int, grade: str, reason: str) -> GradeRecord:
+    """Record the decided grade (区委常委会审定); a reason is needed where it differs from
+    the proposal. Refused while the record is stale or once the year is signed off."""
+    found = get_record(record_id)
+    campaign = _open(found.campaign)
+    try:
+        chosen = Form5Choice(grade)
+    except ValueError:
+        raise InvalidInput("请从列表中选择审定的等次。", {"grade": "请选择等次。"}) from None
+    reason = reason.strip()
+    if len(reason) > 500:
+        raise InvalidInput("理由最多 500 个字。", {"reason": "理由最多 500 个字。"})
+    if chosen.value != found.proposed and not reason:
+        raise InvalidInput(
+            "审定的等次与建议不同，请写明理由。", {"reason": "与建议不同时请写明理由。"}
+        )
+    if found.id in staleness(campaign).reasons:
+        raise StateBlocked(["这位考核对象的得分在记录后有变化：请先点「重新计算」，再审定。"])
+    found.decided, found.decision_reason = chosen.value, reason
+    found.decided_by_id, found.decided_at = user.id, utcnow()
+    detail = f"{found.unit_name} {found.name}：{FORM5_LABELS[chosen]}"
+    record_event(user, None, "grades.decide", detail + (f"（理由：{reason}）" if reason else ""))
+    return found
+
+
+def sign_blockers(campaign: Campaign) -> list[str]:
+    found = records(campaign)
+    if not found:
+        return ["还没有记录定等建议：请先点「重新计算」。"]
+    blockers = []
+    undecided = [r.name for r in found if not r.decided]
+    if undecided:
+        blockers.append(f"还有 {len(undecided)} 人没有审定等次：{'、'.join(undecided[:10])}。")
+    stale = staleness(campaign)
+    if not stale.is_clean:
+        blockers.append("有的得分在记录后有变化或有新的考核对象：请先点「重新计算」，再核对审定。")
+    return blockers
+
+
+@writes
+def sign_off(user: User, campaign_id: int) -> int:
+    """Sign the year's grades off: read only after; a 诫勉谈话 is opened for every member
+    decided 基本称职 or 不称职. Returns how many talks were opened."""
+    campaign = _open(get_campaign(campaign_id))
+    db.session.refresh(campaign, with_for_update=True)
+    _open(campaign)
+    blockers = sign_blockers(campaign)
+    if blockers:
+        raise StateBlocked(blockers)
+    campaign.grades_signed_at, campaign.grades_signed_by = utcnow(), user.display_name
+    talks = 0
+    for r in records(campaign):
+        if Form5Choice(r.decided) in TALK_GRADES:
+            db.session.add(
+                Talk(
+                    grade_id=r.id,
+                    year=campaign.year,
+                    unit_name=r.unit_name,
+                    name=r.name,
+                    post=r.post,
+                    grade=r.decided,
+                )
+            )
+            talks += 1
+    record_event(user, None, "grades.sign", f"{campaign.name}：诫勉谈话 {talks} 人")
+    return talks
+
+
+# --- 诫勉谈话 ---------------------------------------------------------------------------------
+
+
+def talks() -> list[Talk]:
+    """Every talk of every year, the open ones first, then by year and unit."""
+    query = select(Talk).order_by(Talk.is_done, Talk.year.desc(), Talk.unit_name, Talk.id)
+    return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class TalkInput:
+    held_on: date | None
+    talked_by: str
+    notes: str
+    is_done: bool
+
+
+@writes
+def update_talk(user: User, talk_id: int, data: TalkInput) -> Talk:
+    talk = db.session.get(Talk, talk_id)
+    if talk is None:
+        raise NotFound("找不到这次诫勉谈话：请回到「诫勉谈话」页面重新选择。")
+    problems = {}
+    if data.is_done and (data.held_on is None or not data.talked_by.strip()):
+        problems["held_on"] = "标为已完成前，请填写谈话日期和谈话人。"
+    if len(data.talked_by) > 120:
+        problems["talked_by"] = "谈话人最多 120 个字。"
+    if problems:
+        raise InvalidInput("请检查标出的项目。", problems)
+    talk.held_on, talk.talked_by = data.held_on, data.talked_by.strip()
+    talk.notes, talk.is_done = data.notes.strip(), data.is_done
+    record_event(user, None, "talk.update", f"{talk.year} {talk.unit_name} {talk.name}")
+    return talk

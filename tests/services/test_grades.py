@@ -1,0 +1,103 @@
+"""Grades: recorded proposals, stale marking when a sheet is reopened, decisions with a
+reason, sign-off refusing every write afterwards, and the 诫勉谈话 it opens."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from ballot_app.domain.aggregation_rules import read_rules
+from ballot_app.domain.choices import Form5Choice as G
+from ballot_app.domain.roles import Role
+from ballot_app.domain.score_sheets import SheetKind, SheetState, to_tenths
+from ballot_app.extensions import db
+from ballot_app.models import AuditEvent, GradeRecord, Member, Talk
+from ballot_app.services import aggregation, grades
+from ballot_app.services import score_sheets as sheets
+from ballot_app.services.campaign import current_campaign
+from ballot_app.services.errors import InvalidInput, StateBlocked
+
+from .. import factories
+from ..domain.test_aggregation_rules import GOOD
+from .test_aggregation import _certified_meeting
+
+
+def _world(app):  # type: ignore[no-untyped-def]
+    """A certified meeting of 2 principals and a deputy, rules set, a sealed annex 4."""
+    m = _certified_meeting(app, ["excellent", "competent", "competent"], ["competent"] * 4)
+    admin = factories.user(Role.ADMIN, name="admin1")
+    campaign = current_campaign()
+    rules, _ = read_rules(GOOD, trim=False)
+    assert rules is not None
+    aggregation.save_rules(admin, campaign.id, rules)
+    sheets.issue_sheets(admin, campaign.id)
+    annex4 = next(s for s in sheets.campaign_sheets(campaign) if s.kind == SheetKind.ANNEX4)
+    for row in annex4.rows:
+        row.score_tenths = to_tenths(Decimal("88"))
+    annex4.state, annex4.digest = SheetState.RETURNED, sheets.stored_digest(annex4)
+    db.session.commit()
+    deputy = db.session.scalars(
+        select(Member).where(Member.unit_id == m.unit_id, Member.is_principal.is_(False))
+    ).one()
+    return admin, campaign, annex4, deputy
+
+
+def test_a_reopened_sheet_marks_the_record_stale_and_says_why(app):
+    admin, campaign, annex4, deputy = _world(app)
+    assert grades.record(admin, campaign.id) == 3
+    assert grades.staleness(campaign).is_clean
+    sheets.reopen(admin, annex4.id, "评分人要求更正")
+    stale = grades.staleness(campaign)
+    record = db.session.scalars(select(GradeRecord).where(GradeRecord.member_id == deputy.id)).one()
+    assert stale.reasons[record.id] == ["附件4 党政正职评分由 88.00 变为 缺"]
+    with pytest.raises(StateBlocked, match="重新计算"):
+        grades.decide(admin, record.id, G.COMPETENT.value, "")
+    grades.record(admin, campaign.id)  # recomputed: up to date again
+    assert grades.staleness(campaign).is_clean
+
+
+def test_a_decision_unlike_the_proposal_needs_a_reason(app):
+    admin, campaign, _, deputy = _world(app)
+    grades.record(admin, campaign.id)
+    record = db.session.scalars(select(GradeRecord).where(GradeRecord.member_id == deputy.id)).one()
+    other = next(g for g in G if g.value != record.proposed)
+    with pytest.raises(InvalidInput, match="请写明理由"):
+        grades.decide(admin, record.id, other.value, " ")
+    grades.decide(admin, record.id, other.value, "常委会研究决定")
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "grades.decide")).one()
+    assert "常委会研究决定" in event.detail
+
+
+def test_sign_off_needs_every_grade_then_refuses_every_write_and_opens_the_talks(app):
+    admin, campaign, _, _ = _world(app)
+    grades.record(admin, campaign.id)
+    found = grades.records(campaign)
+    with pytest.raises(StateBlocked, match="没有审定"):
+        grades.sign_off(admin, campaign.id)
+    for r, g in zip(found, (G.EXCELLENT, G.BASICALLY_COMPETENT, G.INCOMPETENT), strict=True):
+        grades.decide(admin, r.id, g.value, "" if g.value == r.proposed else "审定")
+    assert grades.sign_off(admin, campaign.id) == 2
+    talks = db.session.scalars(select(Talk)).all()
+    assert sorted(t.grade for t in talks) == sorted(
+        [G.BASICALLY_COMPETENT.value, G.INCOMPETENT.value]
+    )
+    for write in (
+        lambda: grades.record(admin, campaign.id),
+        lambda: grades.decide(admin, found[0].id, G.COMPETENT.value, "改"),
+        lambda: grades.sign_off(admin, campaign.id),
+        lambda: aggregation.save_rules(admin, campaign.id, aggregation.rules_of(campaign)),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(StateBlocked, match="已经签发"):
+            write()
+    # The talks go on: recorded after the sign-off, done once a date and a name are given.
+    with pytest.raises(InvalidInput) as refused:
+        grades.update_talk(admin, talks[0].id, grades.TalkInput(None, "", "", True))
+    assert "谈话日期和谈话人" in refused.value.fields["held_on"]
+    grades.update_talk(
+        admin, talks[0].id, grades.TalkInput(date(2027, 1, 5), "组织部王某", "已谈", True)
+    )
+    db.session.expire_all()
+    assert db.session.get(Talk, talks[0].id).is_done
