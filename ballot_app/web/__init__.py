@@ -89,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         bulletin,
         campaign,
+        grades,
         health,
         leaders,
         meetings,
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
         rater,
         annex8,
         aggregation,
+        grades,
     )
     for module in modules:
         app.register_blueprint(module.bp)
