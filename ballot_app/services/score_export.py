@@ -9,22 +9,18 @@ set for Chinese text."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.score_sheets import SheetKind, SheetState, from_tenths, mean
 from ..models import Campaign, ScoreRow, ScoreSheet
 from .audit import beijing_time
 from .score_sheets import KIND_ORDER, campaign_sheets
-
-#: A column: its Chinese head, its width in characters, its number format ("" for none).
-Column = tuple[str, int, str]
+from .xlsx import Column, table
 
 SHORT_KIND = {
     SheetKind.ANNEX2: "附件2（区领导）",
@@ -47,30 +43,6 @@ SHEET_COLUMNS: tuple[Column, ...] = (
     ("人数", 8, ""), ("状态", 12, ""), ("交回时间", 18, ""), ("党政正职签名", 14, ""),
     ("摘要", 66, ""),
 )  # fmt: skip
-
-
-def _table(ws: Worksheet, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> None:
-    """Bold heads, then the rows, every cell boxed and wrapped; text stays text (a remark
-    beginning with = is never a formula); the head row frozen."""
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.append([head for head, _, _ in columns])
-    for number, row in enumerate(rows, 2):
-        for col, value in enumerate(row, 1):
-            cell = ws.cell(number, col, value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            elif columns[col - 1][2]:
-                cell.number_format = columns[col - 1][2]
-    for cells in ws.iter_rows():
-        for cell in cells:
-            cell.border = box
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            if cell.row == 1:
-                cell.font = Font(bold=True)
-    for col, (_, width, _) in enumerate(columns, 1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A2"
 
 
 def _returned_at(sheet: ScoreSheet) -> str:
@@ -102,7 +74,7 @@ def _summary(ws: Worksheet, sheets: Sequence[ScoreSheet]) -> None:
             on_sheet = (row.member_id, kind) in rated
             line += [mean(given), len(given) if on_sheet else None]
         lines.append(line)
-    _table(ws, columns, lines)
+    table(ws, columns, lines)
     ws.cell(ws.max_row + 2, 1, RULE)
 
 
@@ -132,8 +104,8 @@ def workbook(campaign: Campaign) -> bytes:
     summary.title = "汇总"
     _summary(summary, sheets)
     details = (_detail(s, r) for s in sheets for r in s.rows)
-    _table(book.create_sheet("评分明细"), DETAIL_COLUMNS, details)
-    _table(book.create_sheet("评分表"), SHEET_COLUMNS, (_sheet_line(s) for s in sheets))
+    table(book.create_sheet("评分明细"), DETAIL_COLUMNS, details)
+    table(book.create_sheet("评分表"), SHEET_COLUMNS, (_sheet_line(s) for s in sheets))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

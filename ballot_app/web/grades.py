@@ -11,8 +11,8 @@ from flask_login import current_user
 from ..domain.choices import Form5Choice
 from ..domain.roles import Role
 from ..models import Campaign, GradeRecord, Unit
+from ..services import aggregation, grade_export, grades
 from ..services import campaign as campaigns
-from ..services import grades
 from ..services.errors import InvalidInput, NotFound
 from ..services.score_sheets import scored_units
 from .confirm import Confirmation, confirmation_page, is_confirmed
@@ -180,3 +180,42 @@ def update_talk(talk_id: int) -> Page:
         return talks({talk_id: {**e.fields, "": e.message}}, 400)
     flash("已保存诫勉谈话记录。", "success")
     return redirect(url_for("grades.talks") + f"#talk-{talk_id}")
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(body: bytes, name: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    return Response(body, mimetype=XLSX, headers=headers)
+
+
+@bp.get("/campaigns/<id:campaign_id>/grades.xlsx")
+@role_required(Role.ADMIN)
+def export(campaign_id: int) -> Response:
+    campaign = campaigns.get_campaign(campaign_id)
+    rules = aggregation.rules_of(campaign)
+    lines = aggregation.district(campaign, rules) if rules else []
+    body = grade_export.composites_workbook(campaign, lines, grades.records(campaign))
+    return _xlsx(body, f"{campaign.year}-grades.xlsx")
+
+
+@bp.get("/campaigns/<id:campaign_id>/feedback/<id:unit_id>.xlsx")
+@role_required(Role.ADMIN)
+def feedback_xlsx(campaign_id: int, unit_id: int) -> Response:
+    campaign = campaigns.get_campaign(campaign_id)
+    unit = next((u for u in campaign_units(campaign) if u.id == unit_id), None)
+    if unit is None or campaign.grades_signed_at is None:
+        raise NotFound("这个单位的结果反馈还不能导出：考核等次签发后才有结果反馈。")
+    rows = [r for r in grades.records(campaign) if r.unit_name == unit.name]
+    return _xlsx(
+        grade_export.feedback_workbook(campaign, unit.name, rows), f"feedback-{unit.id}.xlsx"
+    )
+
+
+@bp.get("/talks.xlsx")
+@role_required(Role.ADMIN)
+def talks_xlsx() -> Response:
+    return _xlsx(grade_export.talks_workbook(grades.talks()), "talks.xlsx")

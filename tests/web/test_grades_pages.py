@@ -72,13 +72,35 @@ def test_record_decide_sign_and_print_the_feedback(app, client, actions):
     assert ok.status_code == 302
     db.session.expire_all()
     assert db.session.get(Talk, talk.id).is_done
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(client.get(f"/campaigns/{cid}/grades.xlsx").data))
+    assert book.sheetnames == ["评分汇总", "考核定等"]
+    heads = [c.value for c in book["评分汇总"][1]]
+    assert heads[:4] == ["单位", "姓名", "职务", "身份"] and "综合得分" in heads
+    assert [c.value for c in book["考核定等"][2]][5] == "优秀"
+    feedback_book = load_workbook(
+        BytesIO(client.get(f"/campaigns/{cid}/feedback/{m.unit_id}.xlsx").data)
+    )
+    assert [c.value for c in feedback_book.active[4]][3] == "基本称职"
+    talks_book = load_workbook(BytesIO(client.get("/talks.xlsx").data))
+    assert [c.value for c in talks_book.active[2]][-1] == "已完成"
 
 
 def test_only_the_admin_reaches_the_grades(app, client, actions):
     cid = current_campaign().id
     for role in (Role.ORGANIZER, Role.TELLER):
         actions.login_as(factories.user(role))
-        for path in (f"/campaigns/{cid}/grades", "/talks", f"/campaigns/{cid}/feedback/1"):
+        for path in (
+            f"/campaigns/{cid}/grades",
+            "/talks",
+            f"/campaigns/{cid}/feedback/1",
+            f"/campaigns/{cid}/grades.xlsx",
+            f"/campaigns/{cid}/feedback/1.xlsx",
+            "/talks.xlsx",
+        ):
             assert client.get(path).status_code == 403, path
         for path in (
             f"/campaigns/{cid}/grades/record",
