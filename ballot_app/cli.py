@@ -198,6 +198,7 @@ def verify_command(anchors: tuple[str, ...]) -> None:
     click.echo(
         f"核对了 {report.meetings_checked} 次会议（其中 {report.meetings_recounted} 次已确认的"
         f"重新计票），密封的评分表 {report.sheets_sealed} 张重算摘要，"
+        f"定等记录 {report.grades_recomputed} 条重算综合得分，"
         f"操作日志 {report.events_chained} 条校验链。"
     )
     if report.head and report.head[1]:

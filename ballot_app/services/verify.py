@@ -33,6 +33,7 @@ from ..extensions import db
 from ..models import (
     AuditEvent,
     Ballot,
+    Campaign,
     Evaluee,
     Form5Mark,
     Form6Mark,
@@ -40,6 +41,7 @@ from ..models import (
     ScoreSheet,
     Token,
 )
+from . import aggregation, grades
 from .audit import ACTION_LABELS, beijing_time, event_digest
 from .results import MeetingResults, counted_marks, slip7_for, token_stats
 from .score_sheets import stored_digest
@@ -108,6 +110,7 @@ class Report:
     events_chained: int = 0
     events_unchained: int = 0
     sheets_sealed: int = 0  #: returned score sheets whose digest was recomputed
+    grades_recomputed: int = 0  #: grade records whose composite and proposal were recomputed
     head: tuple[int, str] | None = None  #: the last event: id and digest
 
     @property
@@ -131,8 +134,37 @@ def verify_database(anchors: Sequence[tuple[int, str]] = ()) -> Report:
     report.meetings_checked = len(meetings)
     _check_boxes({m.id: m for m in meetings}, report)
     _check_sheets(report)
+    _check_grades(report)
     _check_chain(report, dict(anchors))
     return report
+
+
+def _check_grades(report: Report) -> None:
+    """Every recorded composite and proposal, recomputed from the stored meetings and sheets
+    under the campaign's rules. Once the grades are signed off a difference means a row was
+    changed behind the app's back; before, it is a record waiting to be recomputed."""
+    for campaign in db.session.scalars(select(Campaign).order_by(Campaign.id)):
+        recorded = grades.records(campaign)
+        rules = aggregation.rules_of(campaign)
+        if not recorded or rules is None:
+            continue
+        live = {x.assessed.inputs.member_id: x for x in aggregation.district(campaign, rules)}
+        for r in recorded:
+            report.grades_recomputed += 1
+            line = live.get(r.member_id)
+            now = "" if line is None or line.composite.value is None else str(line.composite.value)
+            proposed = line.proposal.grade.value if line and line.proposal.grade else ""
+            if now == r.composite and proposed == r.proposed:
+                continue
+            sentence = (
+                f"{campaign.name} {r.unit_name} {r.name}：记录的综合得分 {r.composite or '—'}，"
+                f"按现存的票和评分表重新计算为 {now or '—'}"
+                + ("，建议等次也不同" if proposed != r.proposed else "")
+            )
+            if campaign.grades_signed_at is not None:
+                report.differences.append(sentence + "（等次已签发，数据在签发后被改动过）。")
+            else:
+                report.notices.append(sentence + "（尚未签发：请在「考核定等」页面重新计算）。")
 
 
 def _check_sheets(report: Report) -> None:

@@ -101,3 +101,25 @@ def test_sign_off_needs_every_grade_then_refuses_every_write_and_opens_the_talks
     )
     db.session.expire_all()
     assert db.session.get(Talk, talks[0].id).is_done
+
+
+def test_verify_recomputes_the_signed_grades_and_catches_a_score_changed_behind_the_apps_back(app):
+    from sqlalchemy import text
+
+    from ballot_app.services import verify
+
+    admin, campaign, annex4, deputy = _world(app)
+    grades.record(admin, campaign.id)
+    for r in grades.records(campaign):
+        grades.decide(admin, r.id, r.proposed or G.COMPETENT.value, "" if r.proposed else "审定")
+    grades.sign_off(admin, campaign.id)
+    clean = verify.verify_database()
+    assert clean.is_clean and clean.grades_recomputed == 3
+    db.session.execute(
+        text("UPDATE score_row SET score_tenths = 500 WHERE sheet_id = :s AND member_id = :m"),
+        {"s": annex4.id, "m": deputy.id},
+    )
+    db.session.commit()
+    found = verify.verify_database().differences
+    assert any("签发后被改动过" in d and deputy.name in d for d in found)
+    assert any(f"评分表第 {annex4.id} 号" in d for d in found)
