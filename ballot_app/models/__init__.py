@@ -1,7 +1,7 @@
 """SQLAlchemy 2 typed models. Import from here so every table is registered."""
 
 from .ballot import Ballot, Comment, Form5Mark, Form6Mark, Receipt
-from .grade import GradeRecord, Talk
+from .grade import GradeRecord, Interview, Talk
 from .meeting import AuditEvent, Evaluee, LiveView, Meeting, meeting_teller
 from .paper import PaperSheet, PaperStack
 from .people import Campaign, Group, Member, Throttle, Unit, User
@@ -18,6 +18,7 @@ __all__ = [
     "Form6Mark",
     "GradeRecord",
     "Group",
+    "Interview",
     "Leader",
     "LiveView",
     "Meeting",

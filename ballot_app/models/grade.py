@@ -64,3 +64,20 @@ class Talk(db.Model):  # type: ignore[name-defined,misc]
     talked_by: Mapped[str] = mapped_column(String(120), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     is_done: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class Interview(db.Model):  # type: ignore[name-defined,misc]
+    """The inspection group's interview suggestions (考察谈话) for one member: how many of
+    the people interviewed suggested each grade. Entered by the group, not a ballot."""
+
+    __table_args__ = (UniqueConstraint("campaign_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    excellent: Mapped[int] = mapped_column(default=0)
+    competent: Mapped[int] = mapped_column(default=0)
+    basically_competent: Mapped[int] = mapped_column(default=0)
+    incompetent: Mapped[int] = mapped_column(default=0)
+
+    campaign: Mapped[Campaign] = relationship()

@@ -27,6 +27,7 @@ from ..models import Campaign, Meeting, Member, ScoreSheet, User
 from .audit import record_event
 from .campaign import writable
 from .errors import StateBlocked
+from .interviews import counts_of as interview_counts
 from .score_sheets import scored_units
 
 #: Which component each sheet kind feeds: both annex 2 sheets are annex 2's raters.
@@ -40,7 +41,7 @@ SHEET_COMPONENT = {
 
 @dataclass
 class _Gathered:
-    votes: dict[str, dict[Form5Choice, int]] = field(default_factory=dict)  #: "A", "B"
+    votes: dict[str, dict[Form5Choice, int]] = field(default_factory=dict)  #: A, B, interview
     scores: dict[Component, list[Decimal]] = field(default_factory=lambda: defaultdict(list))
     sources: dict[Component, list[str]] = field(default_factory=lambda: defaultdict(list))
 
@@ -98,6 +99,9 @@ def member_inputs(campaign: Campaign) -> list[Assessed]:
                     where = f"{meeting.title}（{meeting.held_on}，已确认）表{table}"
                     component = Component.FORM5_A if table == "A" else Component.FORM5_B
                     gathered[evaluee.member_id].sources[component].append(where)
+    for member_id, counts in interview_counts(members).items():
+        gathered[member_id].votes["interview"] = counts
+        gathered[member_id].sources[Component.INTERVIEW].append("考核组录入的考察谈话推荐人数")
     sealed = db.session.scalars(
         select(ScoreSheet)
         .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.state == SheetState.RETURNED)
@@ -125,6 +129,7 @@ def _inputs(m: Member, found: _Gathered) -> MemberInputs:
         annex2=tuple(found.scores[Component.ANNEX2]),
         annex3=tuple(found.scores[Component.ANNEX3]),
         annex4=tuple(found.scores[Component.ANNEX4]),
+        interview=found.votes.get("interview"),
         sources={c: "；".join(s) for c, s in found.sources.items()},
     )
 

@@ -64,6 +64,7 @@ ACTION_LABELS = {
     "grades.decide": "审定考核等次",
     "grades.sign": "签发考核等次",
     "talk.update": "记录诫勉谈话",
+    "interview.save": "录入考察谈话推荐",
     "meeting.create": "建立会议",
     "meeting.settings": "修改会议设置",
     "meeting.open": "开启投票箱",

@@ -32,6 +32,7 @@ from ..models import (
     Campaign,
     GradeRecord,
     Group,
+    Interview,
     Leader,
     LiveView,
     Meeting,
@@ -321,7 +322,7 @@ def _campaign_id_of(session: Session, obj: Any) -> int | None:
     """The campaign a row belongs to (None: it belongs to none, e.g. an audit event)."""
     if isinstance(obj, Campaign):
         return None  # its own steps are the services' above
-    if isinstance(obj, (Unit, Group, Leader, ScoreSheet, GradeRecord)):
+    if isinstance(obj, (Unit, Group, Leader, ScoreSheet, GradeRecord, Interview)):
         return obj.campaign_id or (obj.campaign.id if obj.campaign else None)
     if isinstance(obj, ScoreRow):
         sheet = obj.sheet or session.get(ScoreSheet, obj.sheet_id)

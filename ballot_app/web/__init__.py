@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
         campaign,
         grades,
         health,
+        interviews,
         leaders,
         meetings,
         monitor,
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
         annex8,
         aggregation,
         grades,
+        interviews,
     )
     for module in modules:
         app.register_blueprint(module.bp)

@@ -1,4 +1,5 @@
-"""grades (考核定等): recorded composites and proposals, decided grades, sign-off; 诫勉谈话
+"""grades (考核定等): recorded composites and proposals, decided grades, sign-off; 诫勉谈话;
+the groups' interview suggestions (考察谈话)
 
 Revision ID: e2f3a4b5c6d7
 Revises: d1e2f3a4b5c6
@@ -68,7 +69,26 @@ def upgrade():
     )
 
 
+    op.create_table(
+        'interview',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('campaign_id', sa.Integer(), nullable=False),
+        sa.Column('member_id', sa.Integer(), nullable=False),
+        sa.Column('excellent', sa.Integer(), nullable=False),
+        sa.Column('competent', sa.Integer(), nullable=False),
+        sa.Column('basically_competent', sa.Integer(), nullable=False),
+        sa.Column('incompetent', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('campaign_id', 'member_id'),
+    )
+    op.create_index('ix_interview_member_id', 'interview', ['member_id'])
+
+
 def downgrade():
+    op.drop_index('ix_interview_member_id', table_name='interview')
+    op.drop_table('interview')
     op.drop_table('talk')
     op.drop_index('ix_grade_record_member_id', table_name='grade_record')
     op.drop_table('grade_record')
