@@ -4,8 +4,11 @@ For SQLite and for PostgreSQL it serves the app with gunicorn (the shipped gunic
 on 127.0.0.1 and replays phones; then the bare baseline app on the same server and database
 engine; then a race check, a burst, the tally of 10,000 ballots, a sheet of 1,000 slips,
 the ballot page's weight, and the year's work (bench/campaign.py: a roster workbook of 40 units
-× 15 people read, placed, imported, and the dashboard for it, each also at 4 units). It prints a table, then the budgets, and as its last line one JSON
-object with every figure. The exit status is 1 when a budget fails (with --quick, only an exact one: errors, double
+× 15 people read, placed, imported, and the dashboard for it, each also at 4 units), and the
+year's aggregation (bench/aggregation.py: those units' certified meetings and returned score
+sheets joined into the district table, computed and rendered, each also at 4 units).
+It prints a table, then the budgets, and as its last line one JSON object with every figure.
+The exit status is 1 when a budget fails (with --quick, only an exact one: errors, double
 ballots, page weight; its timed figures are printed but the default run judges them).
 
 PostgreSQL: --postgres-url names a server it may create databases on; without it, the
@@ -31,7 +34,7 @@ from typing import Any
 import requests
 from sqlalchemy import create_engine, make_url, text
 
-from . import baseline_app, campaign, ours
+from . import aggregation, baseline_app, campaign, ours
 from .cpu import tree_cpu_seconds
 from .load import LoadResult, Phone, race, run_load
 from .weight import ballot_page_weight
@@ -63,6 +66,8 @@ CAMPAIGN_UNITS, CAMPAIGN_PEOPLE = 40, 15
 BUDGETS = {
     # cost per unit at 40 units ÷ at 4 units: the work grows with the district, not faster
     "campaign_per_unit_ratio_max": 1.5,
+    # the same for the district table (评分汇总): cost per member at 40 units ÷ at 4 units
+    "aggregation_per_member_ratio_max": 1.5,
     "ratio_min": 0.60,  # throughput ours / baseline, each database
     "cpu_ratio_max": 2.0,  # server CPU per ballot, ours / baseline
     "burst_flow_p99_s": 2.0,
@@ -257,6 +262,12 @@ def bench_database(kind: str, server_url: str, plan: Plan, work: Path) -> dict[s
         CAMPAIGN_UNITS,
         CAMPAIGN_PEOPLE,
     )
+    figures["aggregation"] = aggregation.measure(
+        lambda name: fresh_database(kind, server_url, work, name),
+        work,
+        CAMPAIGN_UNITS,
+        CAMPAIGN_PEOPLE,
+    )
     return figures
 
 
@@ -333,6 +344,20 @@ def verdicts(runs: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
                     f"at {c['tenth']['units']} units",
                     f"{c['full'][f'{step}_ms']} ms, {ratio} ×",
                     ratio <= b["campaign_per_unit_ratio_max"],
+                )
+            )
+        a = r["aggregation"]
+        for step, label in (
+            ("district", "district table computed"),
+            ("composites", "district table page rendered"),
+        ):
+            ratio = a[f"{step}_per_member_ratio"]
+            out.append(
+                (
+                    f"{db}: {label}, {a['units']} units × {a['people']}, all sheets: cost per "
+                    f"member ≤ 1.5 × at {a['tenth']['units']} units",
+                    f"{a['full'][f'{step}_ms']} ms, {ratio} ×",
+                    ratio <= b["aggregation_per_member_ratio_max"],
                 )
             )
         if "slips" in r:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import selectinload
 
 from ..database import writes
 from ..domain.score_sheets import (
@@ -89,6 +90,7 @@ def scored_units(campaign: Campaign) -> list[Unit]:
                 Unit.is_archived.is_(False),
                 Unit.kind.in_(SCORED_KINDS),
             )
+            .options(selectinload(Unit.members))  # one query for every roster, not one per unit
             .order_by(Unit.name)
         )
     )

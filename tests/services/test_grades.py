@@ -15,7 +15,7 @@ from ballot_app.domain.roles import Role
 from ballot_app.domain.score_sheets import SheetKind, SheetState, to_tenths
 from ballot_app.extensions import db
 from ballot_app.models import AuditEvent, GradeRecord, Member, Talk
-from ballot_app.services import aggregation, grades
+from ballot_app.services import aggregation, grades, interviews
 from ballot_app.services import score_sheets as sheets
 from ballot_app.services.campaign import current_campaign
 from ballot_app.services.errors import InvalidInput, StateBlocked
@@ -72,7 +72,8 @@ def test_a_decision_unlike_the_proposal_needs_a_reason(app):
 
 
 def test_sign_off_needs_every_grade_then_refuses_every_write_and_opens_the_talks(app):
-    admin, campaign, _, _ = _world(app)
+    admin, campaign, _, deputy = _world(app)
+    unit = deputy.unit
     grades.record(admin, campaign.id)
     found = grades.records(campaign)
     with pytest.raises(StateBlocked, match="没有审定"):
@@ -89,6 +90,7 @@ def test_sign_off_needs_every_grade_then_refuses_every_write_and_opens_the_talks
         lambda: grades.decide(admin, found[0].id, G.COMPETENT.value, "改"),
         lambda: grades.sign_off(admin, campaign.id),
         lambda: aggregation.save_rules(admin, campaign.id, aggregation.rules_of(campaign)),  # type: ignore[arg-type]
+        lambda: interviews.save(admin, unit, {}),
     ):
         with pytest.raises(StateBlocked, match="已经签发"):
             write()
