@@ -23,6 +23,8 @@ class GradeRecord(db.Model):  # type: ignore[name-defined,misc]
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     #: The roster line (a number: the record outlives any change to the roster).
     member_id: Mapped[int] = mapped_column(index=True)
+    #: The unit (a number: the feedback finds its records by it, whatever the unit's name).
+    unit_id: Mapped[int] = mapped_column(index=True)
     unit_name: Mapped[str] = mapped_column(String(120))
     name: Mapped[str] = mapped_column(String(64))
     post: Mapped[str] = mapped_column(String(120), default="")
@@ -33,6 +35,8 @@ class GradeRecord(db.Model):  # type: ignore[name-defined,misc]
     components: Mapped[str] = mapped_column(Text, default="{}")
     #: SHA-256 over the inputs when recorded: a later change to them marks the record stale.
     inputs_digest: Mapped[str] = mapped_column(String(64), default="")
+    #: SHA-256 over the rules when recorded: changed rules mark the record stale too.
+    rules_digest: Mapped[str] = mapped_column(String(64), default="")
     proposed: Mapped[str] = mapped_column(String(24), default="")  #: a Form5Choice value
     needs_study: Mapped[bool] = mapped_column(default=False, server_default=false())
     reasons: Mapped[str] = mapped_column(Text, default="")  #: flags and quota notes, "；"-joined

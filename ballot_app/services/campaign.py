@@ -30,6 +30,7 @@ from ..domain.roles import Role
 from ..extensions import db
 from ..models import (
     Campaign,
+    Evaluee,
     GradeRecord,
     Group,
     Interview,
@@ -101,6 +102,30 @@ def writable(campaign: Campaign) -> Campaign:
     """The campaign, if it may still change; CampaignClosed otherwise."""
     if campaign.is_closed:
         raise CampaignClosed(closed_sentence(campaign.name))
+    return campaign
+
+
+class GradesSigned(ServiceError):
+    """A change to what the signed grades were computed from."""
+
+    status = 409
+    title = "考核等次已签发"
+
+
+def signed_sentence(name: str) -> str:
+    return (
+        f"「{name}」的考核等次已经签发：评分表、考察谈话推荐、规则和乡镇、区直单位的名单与测评会"
+        "都只能查看，不能再修改。"
+    )
+
+
+def inputs_writable(campaign: Campaign) -> Campaign:
+    """The campaign, if what the grades are computed from may still change: not closed, and
+    its grades not signed off. For the writes the flush guard below cannot see (conditional
+    UPDATE statements)."""
+    writable(campaign)
+    if campaign.grades_signed_at is not None:
+        raise GradesSigned(signed_sentence(campaign.name))
     return campaign
 
 
@@ -352,6 +377,29 @@ def _refuse_writes_to_closed_campaigns(session: Session, _context: Any, _instanc
                 campaign = seen[campaign_id]
                 if campaign is not None and campaign.is_closed:
                     raise CampaignClosed(closed_sentence(campaign.name))
+                signed = campaign is not None and campaign.grades_signed_at is not None
+                if signed and _feeds_the_grades(session, obj):
+                    assert campaign is not None
+                    raise GradesSigned(signed_sentence(campaign.name))
+
+
+#: Units whose rosters, meetings and sheets the grades are computed from.
+_GRADED_KINDS = ("township", "department")
+
+
+def _feeds_the_grades(session: Session, obj: Any) -> bool:
+    """Whether a write of this row could change what signed grades were computed from:
+    sheets, leaders, interview counts, and the rosters, evaluees and meetings of the
+    townships and departments (a party organisation's form 6 meeting is not an input)."""
+    if isinstance(obj, (ScoreSheet, ScoreRow, Leader, Interview, GradeRecord)):
+        return True
+    unit = None
+    if isinstance(obj, (Member, Meeting)):
+        unit = obj.unit or session.get(Unit, obj.unit_id)
+    elif isinstance(obj, Evaluee):
+        meeting = obj.meeting or session.get(Meeting, obj.meeting_id)
+        unit = meeting.unit if meeting is not None else None
+    return unit is not None and unit.kind in _GRADED_KINDS
 
 
 #: Writes that change nothing of a campaign: a held live view (a cache of figures the

@@ -11,18 +11,20 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..database import writes
 from ..domain.choices import FORM5_LABELS, Form5Choice
 from ..domain.composite import Component, Composite, MemberInputs
+from ..domain.meeting_state import MeetingState
 from ..extensions import db
-from ..models import Campaign, GradeRecord, Talk, User
+from ..models import Campaign, GradeRecord, Meeting, Talk, User
 from ..models.types import utcnow
 from .aggregation import MemberLine, district, rules_of
 from .audit import record_event
 from .campaign import get_campaign, writable
 from .errors import InvalidInput, NotFound, StateBlocked
+from .score_sheets import scored_units
 
 #: The grades that call for a 诫勉谈话 (SPEC, "Feedback").
 TALK_GRADES = (Form5Choice.BASICALLY_COMPETENT, Form5Choice.INCOMPETENT)
@@ -74,28 +76,54 @@ def _lines(campaign: Campaign) -> list[MemberLine]:
     return district(campaign, rules)
 
 
+def rules_digest(campaign: Campaign) -> str:
+    """SHA-256 over the campaign's stored rules."""
+    return hashlib.sha256((campaign.aggregation_rules or "").encode()).hexdigest()
+
+
 @writes
 def record(user: User, campaign_id: int) -> int:
-    """Record every member's composite and proposal as the figures stand now; a decided grade
-    stays. Returns how many members were recorded."""
+    """Record every member's composite and proposal as the figures stand now. A decided
+    grade stays while the member's composite and proposal stay as they were; when either
+    moved, the decision is cleared and must be taken again. Records of members no longer
+    assessed are removed. Returns how many members were recorded."""
     campaign = _open(get_campaign(campaign_id))
     existing = {r.member_id: r for r in records(campaign)}
     lines = _lines(campaign)
+    cleared = 0
     for line in lines:
         a, c = line.assessed, line.composite
-        found = existing.get(a.inputs.member_id)
+        found = existing.pop(a.inputs.member_id, None)
         if found is None:
             found = GradeRecord(campaign_id=campaign.id, member_id=a.inputs.member_id)
             db.session.add(found)
-        found.unit_name, found.name, found.post = a.unit_name, c.name, a.post
+        composite = "" if c.value is None else str(c.value)
+        proposed = line.proposal.grade.value if line.proposal.grade else ""
+        if found.decided and (found.composite != composite or found.proposed != proposed):
+            found.decided, found.decision_reason = "", ""
+            found.decided_by_id, found.decided_at = None, None
+            cleared += 1
+        found.unit_id, found.unit_name, found.name, found.post = (
+            a.unit_id,
+            a.unit_name,
+            c.name,
+            a.post,
+        )
         found.role = c.role.value
-        found.composite = "" if c.value is None else str(c.value)
+        found.composite, found.proposed = composite, proposed
         found.components = json.dumps(component_values(c))
         found.inputs_digest = inputs_digest(a.inputs)
-        found.proposed = line.proposal.grade.value if line.proposal.grade else ""
+        found.rules_digest = rules_digest(campaign)
         found.needs_study = line.proposal.needs_study
         found.reasons = "；".join(dict.fromkeys((*line.flags, *line.proposal.reasons)))
-    record_event(user, None, "grades.record", f"{campaign.name}：{len(lines)} 人")
+    for gone in existing.values():  # no longer assessed (moved, removed, 兼任)
+        db.session.delete(gone)
+    detail = f"{campaign.name}：{len(lines)} 人"
+    if cleared:
+        detail += f"，{cleared} 人的得分或建议有变化，审定需重新进行"
+    if existing:
+        detail += f"，移除 {len(existing)} 条已不在名单上的记录"
+    record_event(user, None, "grades.record", detail)
     return len(lines)
 
 
@@ -118,22 +146,31 @@ def staleness(campaign: Campaign) -> Staleness:
     if rules is None or not stored:
         return Staleness({}, [])
     live = {x.assessed.inputs.member_id: x for x in district(campaign, rules)}
+    rules_now = rules_digest(campaign)
     reasons: dict[int, list[str]] = {}
     for member_id, r in stored.items():
         line = live.get(member_id)
         if line is None:
             reasons[r.id] = ["已不在本年度的考核对象名单上"]
             continue
-        if inputs_digest(line.assessed.inputs) == r.inputs_digest:
-            continue
-        before = json.loads(r.components or "{}")
-        now = component_values(line.composite)
-        found = [
-            f"{Component(k).label}由 {before.get(k) or '缺'} 变为 {now.get(k) or '缺'}"
-            for k in now
-            if before.get(k) != now.get(k)
-        ]
-        reasons[r.id] = found or ["输入的票数或评分有变化（例如评分表被退回修改后重新交回）"]
+        found = []
+        if r.rules_digest != rules_now:
+            found.append("评分汇总和定等规则在记录后有修改")
+        if inputs_digest(line.assessed.inputs) != r.inputs_digest:
+            before = json.loads(r.components or "{}")
+            now = component_values(line.composite)
+            found += [
+                f"{Component(k).label}由 {before.get(k) or '缺'} 变为 {now.get(k) or '缺'}"
+                for k in now
+                if before.get(k) != now.get(k)
+            ] or ["输入的票数或评分有变化（例如评分表被退回修改后重新交回）"]
+        proposed = line.proposal.grade.value if line.proposal.grade else ""
+        if not found and proposed != r.proposed:
+            was = FORM5_LABELS[Form5Choice(r.proposed)] if r.proposed else "—"
+            now_label = FORM5_LABELS[line.proposal.grade] if line.proposal.grade else "—"
+            found.append(f"建议等次由 {was} 变为 {now_label}（别人的得分变化影响了优秀名额）")
+        if found:
+            reasons[r.id] = found
     unrecorded = [x.composite.name for m, x in live.items() if m not in stored]
     return Staleness(reasons, unrecorded)
 
@@ -164,6 +201,22 @@ def decide(user: User, record_id: int, grade: str, reason: str) -> GradeRecord:
     return found
 
 
+def pending_meetings(campaign: Campaign) -> int:
+    """Meetings of the year's townships and departments not certified (archived ones aside):
+    their figures could still change what the grades are computed from."""
+    units = [u.id for u in scored_units(campaign)]
+    query = (
+        select(func.count())
+        .select_from(Meeting)
+        .where(
+            Meeting.unit_id.in_(units),
+            Meeting.state != MeetingState.CERTIFIED,
+            Meeting.is_archived.is_(False),
+        )
+    )
+    return int(db.session.scalar(query) or 0)
+
+
 def sign_blockers(campaign: Campaign) -> list[str]:
     found = records(campaign)
     if not found:
@@ -172,6 +225,16 @@ def sign_blockers(campaign: Campaign) -> list[str]:
     undecided = [r.name for r in found if not r.decided]
     if undecided:
         blockers.append(f"还有 {len(undecided)} 人没有审定等次：{'、'.join(undecided[:10])}。")
+    unexplained = [
+        r.name for r in found if r.decided and r.decided != r.proposed and not r.decision_reason
+    ]
+    if unexplained:
+        blockers.append(f"{'、'.join(unexplained[:10])}的审定等次与建议不同，请补写理由。")
+    open_meetings = pending_meetings(campaign)
+    if open_meetings:
+        blockers.append(
+            f"乡镇、区直单位还有 {open_meetings} 次测评会没有确认结果：确认或归档后才能签发。"
+        )
     stale = staleness(campaign)
     if not stale.is_clean:
         blockers.append("有的得分在记录后有变化或有新的考核对象：请先点「重新计算」，再核对审定。")
@@ -230,8 +293,10 @@ def update_talk(user: User, talk_id: int, data: TalkInput) -> Talk:
     if talk is None:
         raise NotFound("找不到这次诫勉谈话：请回到「诫勉谈话」页面重新选择。")
     problems = {}
-    if data.is_done and (data.held_on is None or not data.talked_by.strip()):
+    if data.is_done and data.held_on is None:
         problems["held_on"] = "标为已完成前，请填写谈话日期和谈话人。"
+    if data.is_done and not data.talked_by.strip():
+        problems["talked_by"] = "标为已完成前，请填写谈话日期和谈话人。"
     if len(data.talked_by) > 120:
         problems["talked_by"] = "谈话人最多 120 个字。"
     if problems:

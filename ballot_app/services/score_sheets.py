@@ -36,7 +36,7 @@ from ..models import Campaign, Leader, Member, ScoreRow, ScoreSheet, Unit, User
 from ..models.types import utcnow
 from ..signing import Keys
 from .audit import record_event
-from .campaign import writable
+from .campaign import inputs_writable, writable
 from .errors import (
     InvalidInput,
     NotFound,
@@ -161,7 +161,7 @@ def _rows(member_ids: Iterable[int]) -> list[ScoreRow]:
 @writes
 def issue_sheets(user: User, campaign_id: int) -> int:
     """Issue every proposed sheet not issued yet; returns how many were issued."""
-    campaign = writable(db.session.get_one(Campaign, campaign_id))
+    campaign = inputs_writable(db.session.get_one(Campaign, campaign_id))
     # Two admins issuing at once: the second waits here, then finds nothing missing.
     db.session.refresh(campaign, with_for_update=True)
     made = 0
@@ -194,7 +194,7 @@ class ExtraSheet:
 
 @writes
 def add_sheet(user: User, campaign_id: int, data: ExtraSheet) -> ScoreSheet:
-    campaign = writable(db.session.get_one(Campaign, campaign_id))
+    campaign = inputs_writable(db.session.get_one(Campaign, campaign_id))
     problems: dict[str, str] = {}
     name = data.rater_name.strip()
     if not name:
@@ -236,7 +236,7 @@ def add_sheet(user: User, campaign_id: int, data: ExtraSheet) -> ScoreSheet:
 def delete_sheet(user: User, sheet_id: int) -> Campaign:
     """Withdraw a sheet nobody has returned; a returned one stays (reopen it instead)."""
     sheet = get_sheet(sheet_id)
-    campaign = writable(sheet.campaign)
+    campaign = inputs_writable(sheet.campaign)
     detail = describe(sheet)
     # One conditional statement: a submit that lands first keeps its sheet.
     gone = db.session.execute(
@@ -281,6 +281,10 @@ def sheet_from_link(keys: Keys, value: str) -> ScoreSheet:
         raise SheetLinkRefused(LINK_REVOKED)
     if sheet.campaign.is_closed:
         raise SheetLinkRefused(f"「{sheet.campaign.name}」已经结束，评分表不能再填写或查看。")
+    if sheet.campaign.grades_signed_at is not None and not sheet.is_sealed:
+        raise SheetLinkRefused(
+            f"「{sheet.campaign.name}」的考核等次已经签发，评分表不能再填写。如有疑问，请与区委组织部联系。"
+        )
     return sheet
 
 
@@ -367,7 +371,7 @@ def save_draft(sheet_id: int, version: int | None, result: SheetCheck, confirmed
     """Keep checked scores on an open sheet (the review step); returns the digest the
     submit must match, so what is sealed is what was reviewed."""
     sheet = get_sheet(sheet_id)
-    writable(sheet.campaign)
+    inputs_writable(sheet.campaign)
     _claim(sheet, version)
     scores = {r.member_id: r for r in result.rows}
     for row in sheet.rows:
@@ -385,7 +389,7 @@ def submit(sheet_id: int, version: int | None, reviewed: str, user: User | None 
     """Seal the sheet as reviewed: its digest is computed and kept, the sheet is returned.
     `user` is the admin typing a paper sheet; None for the rater's own link."""
     sheet = get_sheet(sheet_id)
-    writable(sheet.campaign)
+    inputs_writable(sheet.campaign)
     _claim(sheet, version)
     if not is_complete(sheet):
         raise SheetChanged(
@@ -405,7 +409,7 @@ def submit(sheet_id: int, version: int | None, reviewed: str, user: User | None 
 def reopen(user: User, sheet_id: int, reason: str) -> ScoreSheet:
     """Unseal a returned sheet for a correction: only the admin, only with a reason."""
     sheet = get_sheet(sheet_id)
-    writable(sheet.campaign)
+    inputs_writable(sheet.campaign)
     reason = reason.strip()
     if not reason:
         raise InvalidInput("请写明退回修改的理由，它会记入操作记录。", {"reason": "请填写理由。"})

@@ -45,7 +45,7 @@ def _page(
         problems=problems or {},
         typed=request.form if problems else {},
         signed=campaign.grades_signed_at is not None,
-        units={u.name: u.id for u in campaign_units(campaign)},
+        units={u.id for u in campaign_units(campaign)},
         action=ActionForm(),
     )
     return page, status
@@ -127,7 +127,7 @@ def feedback(campaign_id: int, unit_id: int) -> Page:
     unit = next((u for u in campaign_units(campaign) if u.id == unit_id), None)
     if unit is None:
         raise NotFound("找不到这个单位：请回到「考核定等」页面重新选择。")
-    rows = [r for r in grades.records(campaign) if r.unit_name == unit.name]
+    rows = [r for r in grades.records(campaign) if r.unit_id == unit.id]
     return render_template(
         "grades/feedback.html",
         campaign=campaign,
@@ -209,7 +209,7 @@ def feedback_xlsx(campaign_id: int, unit_id: int) -> Response:
     unit = next((u for u in campaign_units(campaign) if u.id == unit_id), None)
     if unit is None or campaign.grades_signed_at is None:
         raise NotFound("这个单位的结果反馈还不能导出：考核等次签发后才有结果反馈。")
-    rows = [r for r in grades.records(campaign) if r.unit_name == unit.name]
+    rows = [r for r in grades.records(campaign) if r.unit_id == unit.id]
     return _xlsx(
         grade_export.feedback_workbook(campaign, unit.name, rows), f"feedback-{unit.id}.xlsx"
     )

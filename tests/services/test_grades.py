@@ -125,3 +125,64 @@ def test_verify_recomputes_the_signed_grades_and_catches_a_score_changed_behind_
     found = verify.verify_database().differences
     assert any("签发后被改动过" in d and deputy.name in d for d in found)
     assert any(f"评分表第 {annex4.id} 号" in d for d in found)
+
+
+def test_changed_rules_mark_every_record_stale_and_a_moved_proposal_clears_its_decision(app):
+    admin, campaign, annex4, deputy = _world(app)
+    grades.record(admin, campaign.id)
+    record = db.session.scalars(select(GradeRecord).where(GradeRecord.member_id == deputy.id)).one()
+    grades.decide(admin, record.id, record.proposed, "")
+    stricter, _ = read_rules(
+        {**GOOD, "threshold_excellent": "99", "threshold_competent": "89"}, trim=False
+    )
+    assert stricter is not None
+    aggregation.save_rules(admin, campaign.id, stricter)
+    stale = grades.staleness(campaign)
+    assert stale.reasons[record.id][0] == "评分汇总和定等规则在记录后有修改"
+    assert grades.sign_blockers(campaign)  # nothing signs off on old proposals
+    grades.record(admin, campaign.id)
+    db.session.refresh(record)
+    assert record.decided == "" and record.proposed != G.COMPETENT.value  # decide again
+    assert grades.staleness(campaign).is_clean
+
+
+def test_after_sign_off_the_inputs_are_frozen_but_a_unit_may_be_renamed(app, client, actions):
+    from ballot_app.services import roster
+    from ballot_app.services.campaign import GradesSigned
+
+    admin, campaign, annex4, deputy = _world(app)
+    grades.record(admin, campaign.id)
+    for r in grades.records(campaign):
+        grades.decide(admin, r.id, r.proposed or G.COMPETENT.value, "" if r.proposed else "审定")
+    grades.sign_off(admin, campaign.id)
+    with pytest.raises(GradesSigned):
+        sheets.reopen(admin, annex4.id, "更正")
+    with pytest.raises(GradesSigned):
+        roster.update_member(admin, deputy, roster.MemberInput("改名", "副镇长"))
+    db.session.rollback()
+    unit = deputy.unit
+    unit.name = "更名镇"
+    db.session.commit()
+    actions.login_as(admin)
+    page = client.get(f"/campaigns/{campaign.id}/feedback/{unit.id}").get_data(as_text=True)
+    assert deputy.name in page  # found by the unit's id, whatever its name
+
+
+def test_a_member_removed_before_sign_off_leaves_with_the_next_recording(app):
+    from ballot_app.services import roster
+
+    admin, campaign, _, deputy = _world(app)
+    grades.record(admin, campaign.id)
+    member_id = deputy.id
+    roster.remove_member(admin, deputy)
+    assert any("已不在" in r[0] for r in grades.staleness(campaign).reasons.values())
+    grades.record(admin, campaign.id)
+    assert member_id not in {r.member_id for r in grades.records(campaign)}
+    assert grades.staleness(campaign).is_clean
+
+
+def test_an_uncertified_meeting_of_a_township_blocks_the_sign_off(app):
+    admin, campaign, _, deputy = _world(app)
+    factories.meeting(app, unit_name="未完镇", members=2)  # its box is open
+    grades.record(admin, campaign.id)
+    assert any("没有确认结果" in b for b in grades.sign_blockers(campaign))

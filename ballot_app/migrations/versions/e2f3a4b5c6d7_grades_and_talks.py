@@ -28,6 +28,7 @@ def upgrade():
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('campaign_id', sa.Integer(), nullable=False),
         sa.Column('member_id', sa.Integer(), nullable=False),
+        sa.Column('unit_id', sa.Integer(), nullable=False),
         sa.Column('unit_name', sa.String(length=120), nullable=False),
         sa.Column('name', sa.String(length=64), nullable=False),
         sa.Column('post', sa.String(length=120), nullable=False),
@@ -35,6 +36,7 @@ def upgrade():
         sa.Column('composite', sa.String(length=12), nullable=False),
         sa.Column('components', sa.Text(), nullable=False),
         sa.Column('inputs_digest', sa.String(length=64), nullable=False),
+        sa.Column('rules_digest', sa.String(length=64), nullable=False),
         sa.Column('proposed', sa.String(length=24), nullable=False),
         sa.Column('needs_study', sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column('reasons', sa.Text(), nullable=False),
@@ -49,6 +51,7 @@ def upgrade():
         sqlite_autoincrement=True,
     )
     op.create_index('ix_grade_record_member_id', 'grade_record', ['member_id'])
+    op.create_index('ix_grade_record_unit_id', 'grade_record', ['unit_id'])
     op.create_table(
         'talk',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -90,6 +93,7 @@ def downgrade():
     op.drop_index('ix_interview_member_id', table_name='interview')
     op.drop_table('interview')
     op.drop_table('talk')
+    op.drop_index('ix_grade_record_unit_id', table_name='grade_record')
     op.drop_index('ix_grade_record_member_id', table_name='grade_record')
     op.drop_table('grade_record')
     with op.batch_alter_table('campaign', schema=None) as batch_op:
