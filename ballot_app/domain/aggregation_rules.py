@@ -11,8 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from .choices import Form5Choice
-from .composite import DEFAULT_POINTS, HUNDRED, Component, RoleKind, Rules, weight_problems
+from .composite import DEFAULT_POINTS, Component, RoleKind, Rules, weight_problems
 from .grades import GradeRules
+from .rates import HUNDRED
 
 _FIGURE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
 from .choices import FORM5_LABELS, Form5Choice
+from .rates import HUNDRED, round_cent
+from .score_sheets import mean
 
-CENT = Decimal("0.01")
-HUNDRED = Decimal(100)
 GRADES = tuple(Form5Choice)  #: 优秀, 称职, 基本称职, 不称职, best first
 
 
@@ -60,11 +60,6 @@ class RoleKind(StrEnum):
     @property
     def label(self) -> str:
         return "党政正职" if self == RoleKind.PRINCIPAL else "副职"
-
-
-def round_cent(value: Decimal) -> Decimal:
-    """The one rounding step: half up to two decimals."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -174,7 +169,8 @@ def _mean(scores: Sequence[Decimal], what: str, trim: bool = False) -> tuple[Dec
     if trim and len(kept) >= 5:
         note = f"去掉最高 {kept[-1]} 和最低 {kept[0]}，"
         kept = kept[1:-1]
-    value = round_cent(sum(kept, Decimal(0)) / len(kept))
+    value = mean(kept)
+    assert value is not None  # kept is not empty
     shown = " + ".join(str(s) for s in kept)
     return value, f"{note}（{shown}）÷ {len(kept)} = {value}"
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from .choices import Form5Choice
-from .composite import HUNDRED, Composite
+from .composite import Composite
+from .rates import HUNDRED
 
 FLAG_INCOMPETENT = "不称职票超过有效票的三分之一"
 FLAG_LOW_APPROVAL = "优秀和称职票合计不到有效票的三分之二"

@@ -9,6 +9,11 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 
+def round_cent(value: Decimal) -> Decimal:
+    """The one rounding step of every printed figure: half up to two decimals."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def percent(part: int, whole: int, places: Decimal = CENT) -> Decimal | None:
     """part / whole as a percentage, rounded half up to `places` (two decimals unless told);
     None when whole is 0 (printed as —)."""

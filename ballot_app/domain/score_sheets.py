@@ -14,8 +14,10 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+
+from .rates import round_cent
 
 
 class SheetKind(StrEnum):
@@ -268,15 +270,12 @@ def short_digest(digest: str) -> str:
 
 # --- the summary ---------------------------------------------------------------------------
 
-#: Means print with two decimals, rounded half up: the one rounding rule of the summary.
-MEAN_PLACES = Decimal("0.01")
-
 
 def mean(scores: Sequence[Decimal]) -> Decimal | None:
     """The mean of exact scores, rounded half up to two decimals; None for no score."""
     if not scores:
         return None
-    return (sum(scores, Decimal(0)) / len(scores)).quantize(MEAN_PLACES, rounding=ROUND_HALF_UP)
+    return round_cent(sum(scores, Decimal(0)) / len(scores))
 
 
 def to_tenths(score: Decimal) -> int:
