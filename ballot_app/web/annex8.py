@@ -15,11 +15,11 @@ from ..domain.annex8 import ANNEX_NO, HEADS, RESULT_HEAD, RESULT_HEADS, TITLE
 from ..domain.progress import days_left
 from ..services import annex8 as tables
 from ..services import campaign as campaigns
+from .downloads import attachment
 from .guards import MANAGERS, role_required
 
 bp = Blueprint("annex8", __name__)
 Page = Response | str | tuple[str, int]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/units/<id:unit_id>/annex8")
@@ -45,14 +45,8 @@ def show(unit_id: int) -> Page:
 @role_required(*MANAGERS)
 def xlsx(unit_id: int) -> Response:
     unit = tables.get_committee(current_user, unit_id)
-    return Response(
-        tables.workbook(tables.annex8(unit)),
-        mimetype=XLSX,
-        headers={
-            "Content-Disposition": f"attachment; filename=annex8-{unit.campaign.year}-{unit.id}.xlsx",
-            "Cache-Control": "no-store",
-        },
-    )
+    name = f"annex8-{unit.campaign.year}-{unit.id}.xlsx"
+    return attachment(tables.workbook(tables.annex8(unit)), name)
 
 
 @bp.get("/campaigns/<id:campaign_id>/annex8")

@@ -10,14 +10,13 @@ from flask import Blueprint, Response, render_template, request
 from ..domain.roles import Role
 from ..services import audit
 from . import MAX_ID, whole_number
+from .downloads import attachment
 from .guards import role_required
 
 #: A filter or page mark that names no meeting, account or event is left out (all of them).
 _ID = whole_number(1, MAX_ID)
 
 bp = Blueprint("audit", __name__)
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def beijing_time(moment: datetime) -> str:
@@ -53,11 +52,4 @@ def export() -> Response:
     body = audit.export_workbook(audit.export_rows(meeting_id=meeting_id, user_id=user_id))
     name = "audit-log" + (f"-meeting{meeting_id}" if meeting_id else "")
     name += f"-user{user_id}" if user_id else ""
-    return Response(
-        body,
-        mimetype=XLSX,
-        headers={
-            "Content-Disposition": f"attachment; filename={name}.xlsx",
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(body, f"{name}.xlsx")

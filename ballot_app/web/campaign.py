@@ -20,12 +20,12 @@ from ..services import groups, progress
 from ..services.errors import InvalidInput, StateBlocked
 from . import MAX_ID, whole_number
 from .confirm import Confirmation, confirmation_page, is_confirmed
+from .downloads import attachment
 from .forms import ActionForm, CampaignForm, GroupForm, show_errors
 from .guards import MANAGERS, role_required
 
 bp = Blueprint("campaign", __name__)
 Page = Response | str | tuple[str, int]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _ID = whole_number(1, MAX_ID)
 
 
@@ -362,11 +362,4 @@ def annex1(campaign_id: int) -> Page:
 @role_required(*MANAGERS)
 def annex1_xlsx(campaign_id: int) -> Response:
     campaign = campaigns.get_campaign(campaign_id)
-    return Response(
-        groups.annex1_workbook(campaign),
-        mimetype=XLSX,
-        headers={
-            "Content-Disposition": f"attachment; filename=annex1-{campaign.year}.xlsx",
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(groups.annex1_workbook(campaign), f"annex1-{campaign.year}.xlsx")

@@ -16,6 +16,7 @@ from ..services import campaign as campaigns
 from ..services.errors import InvalidInput, NotFound
 from ..services.score_sheets import scored_units
 from .confirm import Confirmation, confirmation_page, is_confirmed
+from .downloads import attachment
 from .forms import ActionForm
 from .guards import role_required
 
@@ -184,13 +185,6 @@ def update_talk(talk_id: int) -> Page:
 
 # --- exports ---------------------------------------------------------------------------------
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(body: bytes, name: str) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
-    return Response(body, mimetype=XLSX, headers=headers)
-
 
 @bp.get("/campaigns/<id:campaign_id>/grades.xlsx")
 @role_required(Role.ADMIN)
@@ -199,7 +193,7 @@ def export(campaign_id: int) -> Response:
     rules = aggregation.rules_of(campaign)
     lines = aggregation.district(campaign, rules) if rules else []
     body = grade_export.composites_workbook(campaign, lines, grades.records(campaign))
-    return _xlsx(body, f"{campaign.year}-grades.xlsx")
+    return attachment(body, f"{campaign.year}-grades.xlsx")
 
 
 @bp.get("/campaigns/<id:campaign_id>/feedback/<id:unit_id>.xlsx")
@@ -210,7 +204,7 @@ def feedback_xlsx(campaign_id: int, unit_id: int) -> Response:
     if unit is None or campaign.grades_signed_at is None:
         raise NotFound("这个单位的结果反馈还不能导出：考核等次签发后才有结果反馈。")
     rows = [r for r in grades.records(campaign) if r.unit_id == unit.id]
-    return _xlsx(
+    return attachment(
         grade_export.feedback_workbook(campaign, unit.name, rows), f"feedback-{unit.id}.xlsx"
     )
 
@@ -218,4 +212,4 @@ def feedback_xlsx(campaign_id: int, unit_id: int) -> Response:
 @bp.get("/talks.xlsx")
 @role_required(Role.ADMIN)
 def talks_xlsx() -> Response:
-    return _xlsx(grade_export.talks_workbook(grades.talks()), "talks.xlsx")
+    return attachment(grade_export.talks_workbook(grades.talks()), "talks.xlsx")

@@ -16,6 +16,7 @@ from ..models import Meeting
 from ..services import slips
 from ..services.errors import InvalidInput, StateBlocked
 from .confirm import Confirmation, confirmation_page, is_confirmed
+from .downloads import attachment
 from .forms import SlipsForm, VoidCountForm, VoidForm, show_errors
 from .guards import MANAGERS, keys, role_required, with_meeting
 from .meetings import Page, bp, show_page
@@ -118,10 +119,9 @@ def void_by_count(meeting: Meeting) -> Page:
 def tokens(meeting: Meeting, fmt: str) -> Response:
     rows = [r.as_dict() for r in slips.slip_rows(meeting, keys(), public_base_url())]
     name = f"meeting-{meeting.id}-tokens.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
     if fmt == "json":
         body = json.dumps(rows, ensure_ascii=False, indent=2)
-        return Response(body, mimetype="application/json", headers=headers)
+        return attachment(body, name, "application/json")
     if fmt != "csv":
         return Response("只有 csv 和 json 两种格式。", status=404)
     out = io.StringIO()
@@ -129,4 +129,4 @@ def tokens(meeting: Meeting, fmt: str) -> Response:
     writer.writeheader()
     writer.writerows(rows)
     # A byte-order mark so that Excel opens the Chinese text correctly.
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers=headers)
+    return attachment("\ufeff" + out.getvalue(), name, "text/csv")

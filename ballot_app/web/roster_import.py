@@ -34,12 +34,12 @@ from ..services.roster_file import (
 from ..services.roster_import import RosterChanged, Scope
 from . import error_page
 from .confirm import is_confirmed
+from .downloads import attachment
 from .forms import StaffForm
 from .guards import MANAGERS, keys, role_required
 
 bp = Blueprint("roster_import", __name__)
 Page = Response | str | tuple[str, int]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PURPOSE = "roster-import"
 MAX_AGE = 8 * 3600
 #: What a post here may carry: a 5 MB file or paste with room to spare (a larger one up to
@@ -107,43 +107,32 @@ def unit_import(unit_id: int) -> Page:
     return _import(_unit(unit_id))
 
 
-def _xlsx(data: bytes, name: str) -> Response:
-    return Response(
-        data,
-        mimetype=XLSX,
-        headers={
-            "Content-Disposition": f"attachment; filename={name}",
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 @bp.get("/campaigns/<id:campaign_id>/roster/template.xlsx")
 @role_required(Role.ADMIN)
 def campaign_template(campaign_id: int) -> Response:
     scope = _campaign(campaign_id)
-    return _xlsx(template_workbook(scope.campaign.post_change_cutoff), "roster-template.xlsx")
+    return attachment(template_workbook(scope.campaign.post_change_cutoff), "roster-template.xlsx")
 
 
 @bp.get("/units/<id:unit_id>/roster/template.xlsx")
 @role_required(*MANAGERS)
 def unit_template(unit_id: int) -> Response:
     scope = _unit(unit_id)
-    return _xlsx(template_workbook(scope.campaign.post_change_cutoff), "roster-template.xlsx")
+    return attachment(template_workbook(scope.campaign.post_change_cutoff), "roster-template.xlsx")
 
 
 @bp.get("/campaigns/<id:campaign_id>/roster.xlsx")
 @role_required(Role.ADMIN)
 def campaign_export(campaign_id: int) -> Response:
     scope = _campaign(campaign_id)
-    return _xlsx(roster_import.export_workbook(scope), f"roster-{scope.campaign.year}.xlsx")
+    return attachment(roster_import.export_workbook(scope), f"roster-{scope.campaign.year}.xlsx")
 
 
 @bp.get("/units/<id:unit_id>/roster.xlsx")
 @role_required(*MANAGERS)
 def unit_export(unit_id: int) -> Response:
     scope = _unit(unit_id)
-    return _xlsx(roster_import.export_workbook(scope), f"roster-unit-{unit_id}.xlsx")
+    return attachment(roster_import.export_workbook(scope), f"roster-unit-{unit_id}.xlsx")
 
 
 # --- the steps ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ..services import score_export, score_returns
 from ..services import score_sheets as sheets
 from ..services.errors import InvalidInput
 from .confirm import Confirmation, confirmation_page, is_confirmed
+from .downloads import attachment
 from .forms import ActionForm, ExtraSheetForm, SheetReasonForm, show_errors
 from .guards import MANAGERS, keys, role_required
 from .public_url import printable_base_url, public_base_url
@@ -24,7 +25,6 @@ from .rater import Steps, review_step, sheet_form, submit_step
 
 bp = Blueprint("score_sheets", __name__)
 Page = Response | str | tuple[str, int]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _extra_form(campaign: Campaign, form: ExtraSheetForm | None = None) -> ExtraSheetForm:
@@ -313,8 +313,7 @@ def export(campaign_id: int) -> Response:
     campaign = campaigns.get_campaign(campaign_id)
     body = score_export.workbook(campaign)
     name = f"{campaign.year}-score-sheets.xlsx"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return _private(Response(body, mimetype=XLSX, headers=headers))
+    return attachment(body, name)
 
 
 # --- returns (organizers too: states, never scores) ------------------------------------------
