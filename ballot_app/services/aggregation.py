@@ -144,6 +144,17 @@ def rules_of(campaign: Campaign) -> AggregationRules | None:
     return rules_from_dict(json.loads(campaign.aggregation_rules))
 
 
+NO_RULES = "还没有设定评分汇总和定等规则：请先在「评分汇总和定等规则」里填好折算分、权重和分数线。"
+
+
+def required_rules(campaign: Campaign) -> AggregationRules:
+    """The campaign's rules, or the refusal that says where to set them."""
+    found = rules_of(campaign)
+    if found is None:
+        raise StateBlocked([NO_RULES])
+    return found
+
+
 @writes
 def save_rules(user: User, campaign_id: int, rules: AggregationRules) -> Campaign:
     campaign = writable(db.session.get_one(Campaign, campaign_id))

@@ -20,7 +20,7 @@ from ..domain.meeting_state import MeetingState
 from ..extensions import db
 from ..models import Campaign, GradeRecord, Meeting, Talk, User
 from ..models.types import utcnow
-from .aggregation import MemberLine, district, rules_of
+from .aggregation import district, required_rules, rules_of
 from .audit import record_event
 from .campaign import get_campaign, writable
 from .errors import InvalidInput, NotFound, StateBlocked
@@ -69,13 +69,6 @@ def _open(campaign: Campaign) -> Campaign:
     return campaign
 
 
-def _lines(campaign: Campaign) -> list[MemberLine]:
-    rules = rules_of(campaign)
-    if rules is None:
-        raise StateBlocked(["还没有设定评分汇总和定等规则：请先在「评分汇总和定等规则」里填好。"])
-    return district(campaign, rules)
-
-
 def rules_digest(campaign: Campaign) -> str:
     """SHA-256 over the campaign's stored rules."""
     return hashlib.sha256((campaign.aggregation_rules or "").encode()).hexdigest()
@@ -89,7 +82,7 @@ def record(user: User, campaign_id: int) -> int:
     assessed are removed. Returns how many members were recorded."""
     campaign = _open(get_campaign(campaign_id))
     existing = {r.member_id: r for r in records(campaign)}
-    lines = _lines(campaign)
+    lines = district(campaign, required_rules(campaign))
     cleared = 0
     for line in lines:
         a, c = line.assessed, line.composite

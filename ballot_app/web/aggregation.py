@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from ..domain.aggregation_rules import (
     THRESHOLD_GRADES,
-    AggregationRules,
     points_field,
     read_rules,
     threshold_field,
@@ -22,7 +21,7 @@ from ..domain.roles import Role
 from ..models import Campaign
 from ..services import aggregation
 from ..services import campaign as campaigns
-from ..services.errors import NotFound, StateBlocked
+from ..services.errors import NotFound
 from .guards import role_required
 
 bp = Blueprint("aggregation", __name__)
@@ -80,17 +79,6 @@ def save(campaign_id: int) -> Page:
 # --- the district table and each member's formula sheet --------------------------------------
 
 
-def _rules_or_refusal(campaign: Campaign) -> AggregationRules:
-    found = aggregation.rules_of(campaign)
-    if found is None:
-        raise StateBlocked(
-            [
-                "还没有设定评分汇总和定等规则：请先在「评分汇总和定等规则」里填好折算分、权重和分数线。"
-            ]
-        )
-    return found
-
-
 @bp.get("/campaigns/<id:campaign_id>/composites")
 @role_required(Role.ADMIN)
 def district(campaign_id: int) -> Page:
@@ -119,7 +107,7 @@ def district(campaign_id: int) -> Page:
 @role_required(Role.ADMIN)
 def formula(campaign_id: int, member_id: int) -> Page:
     campaign = campaigns.get_campaign(campaign_id)
-    found = _rules_or_refusal(campaign)
+    found = aggregation.required_rules(campaign)
     line = next(
         (
             x

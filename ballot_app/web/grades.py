@@ -46,14 +46,18 @@ def _page(
         problems=problems or {},
         typed=request.form if problems else {},
         signed=campaign.grades_signed_at is not None,
-        units={u.id for u in campaign_units(campaign)},
+        units={u.id for u in scored_units(campaign)},
         action=ActionForm(),
     )
     return page, status
 
 
-def campaign_units(campaign: Campaign) -> list[Unit]:
-    return scored_units(campaign)
+def _feedback(campaign: Campaign, unit_id: int) -> tuple[Unit, list[GradeRecord]]:
+    """One of the year's townships and departments and its grade records, or the refusal."""
+    unit = next((u for u in scored_units(campaign) if u.id == unit_id), None)
+    if unit is None:
+        raise NotFound("找不到这个单位：请回到「考核定等」页面重新选择。")
+    return unit, [r for r in grades.records(campaign) if r.unit_id == unit.id]
 
 
 @bp.get("/campaigns/<id:campaign_id>/grades")
@@ -125,10 +129,7 @@ def sign(campaign_id: int) -> Page:
 def feedback(campaign_id: int, unit_id: int) -> Page:
     """A unit's feedback sheet for its principal (结果反馈): the signed grades only."""
     campaign = campaigns.get_campaign(campaign_id)
-    unit = next((u for u in campaign_units(campaign) if u.id == unit_id), None)
-    if unit is None:
-        raise NotFound("找不到这个单位：请回到「考核定等」页面重新选择。")
-    rows = [r for r in grades.records(campaign) if r.unit_id == unit.id]
+    unit, rows = _feedback(campaign, unit_id)
     return render_template(
         "grades/feedback.html",
         campaign=campaign,
@@ -200,10 +201,9 @@ def export(campaign_id: int) -> Response:
 @role_required(Role.ADMIN)
 def feedback_xlsx(campaign_id: int, unit_id: int) -> Response:
     campaign = campaigns.get_campaign(campaign_id)
-    unit = next((u for u in campaign_units(campaign) if u.id == unit_id), None)
-    if unit is None or campaign.grades_signed_at is None:
+    unit, rows = _feedback(campaign, unit_id)
+    if campaign.grades_signed_at is None:
         raise NotFound("这个单位的结果反馈还不能导出：考核等次签发后才有结果反馈。")
-    rows = [r for r in grades.records(campaign) if r.unit_id == unit.id]
     return attachment(
         grade_export.feedback_workbook(campaign, unit.name, rows), f"feedback-{unit.id}.xlsx"
     )
