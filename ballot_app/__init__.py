@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext
 
 from .config import load_config
 from .database import configure_database
@@ -32,6 +33,7 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: str | Non
     )
     app.config.update(load_config(Path(app.instance_path), overrides))
     configure_extensions(app)
+    configure_locale(app)
     configure_database(app)
     configure_blueprints(app)
     configure_headers(app)
@@ -49,6 +51,13 @@ def configure_extensions(app: Flask) -> None:
     login.login_view = "auth.login"
     login.login_message = "请先登录。"
     login.login_message_category = "info"
+    login.localize_callback = gettext
+
+
+def configure_locale(app: Flask) -> None:
+    from .web.locale import configure_locale as configure
+
+    configure(app)
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -213,6 +213,19 @@ def verify_command(anchors: tuple[str, ...]) -> None:
     click.echo("没有发现不一致。All checks passed.")
 
 
+@click.command("catalogue")
+def catalogue_command() -> None:
+    """Extract the staff pages' messages, update each language's catalogue, compile it."""
+    from . import catalogue
+
+    template = catalogue.extract()
+    for language in catalogue.languages():
+        missing = catalogue.update(language, template)
+        click.echo(f"{language}: {len(template)} 条，未翻译 {len(missing)} 条")
+        for message in missing[:20]:
+            click.echo(f"  {message}")
+
+
 def register_commands(app: Flask) -> None:
     """Add the commands to `flask --app ballot_app`."""
     for command in (
@@ -223,5 +236,6 @@ def register_commands(app: Flask) -> None:
         backup_command,
         restore_command,
         verify_command,
+        catalogue_command,
     ):
         app.cli.add_command(command)

@@ -70,6 +70,12 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     #: Archived (已归档): off the unit's list, kept whole with its ballots.
     is_archived: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: Set on a rehearsal (演练): the draft meeting it rehearses. A rehearsal is a meeting of
+    #: its own, so every page works on it as on the real one, and 「结束演练」 deletes it with
+    #: everything in it; it never counts anywhere (services/rehearsal.py).
+    rehearsal_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     unit: Mapped[Unit] = relationship()
@@ -81,6 +87,10 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     tellers: Mapped[list[User]] = relationship(
         secondary=meeting_teller, order_by="User.display_name, User.id"
     )
+
+    @property
+    def is_rehearsal(self) -> bool:
+        return self.rehearsal_of_id is not None
 
 
 class Evaluee(db.Model):  # type: ignore[name-defined,misc]

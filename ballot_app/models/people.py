@@ -29,6 +29,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     #: A password set by someone else (an admin's reset, a new account): changed at login.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The staff interface's language, chosen by the person (web/locale.py): zh or en.
+    locale: Mapped[str] = mapped_column(String(8), default="zh", server_default="zh")
 
     group: Mapped[Group | None] = relationship(back_populates="organizers")
 

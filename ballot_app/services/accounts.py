@@ -215,6 +215,12 @@ def _store_password(user: User, current: str, new: str) -> None:
 # --- the admin's account pages ---------------------------------------------------------------
 
 
+@writes
+def set_locale(user: User, locale: str) -> None:
+    """The language this person reads the staff pages in (web/locale.py lists them)."""
+    user.locale = locale
+
+
 def list_accounts() -> list[User]:
     """Every account: admins, then organizers, then tellers, each by name."""
     order = {Role.ADMIN: 0, Role.ORGANIZER: 1, Role.TELLER: 2}

@@ -96,7 +96,20 @@ ACTION_LABELS = {
     "meeting.delete": "删除会议草稿",
     "meeting.archive": "归档会议",
     "meeting.restore": "恢复会议",
+    "rehearsal.start": "开始演练",
+    "rehearsal.simulate": "模拟手机投票",
+    "rehearsal.wipe": "结束演练，清除演练的一切",
 }
+
+
+def action_label(action: str) -> str:
+    """What an action means; a rehearsal's own events read 「演练：…」."""
+    if action.startswith("rehearsal.") and action not in ACTION_LABELS:
+        rest = action.removeprefix("rehearsal.")
+        return f"演练：{ACTION_LABELS.get(rest, rest)}"
+    return ACTION_LABELS.get(action, action)
+
+
 PAGE_SIZE = 100
 #: PostgreSQL advisory lock that lines up the writers of audit events (any fixed number).
 CHAIN_LOCK = 7_346_110_212
@@ -127,7 +140,14 @@ def _take_chain_lock() -> None:
 
 def record_event(user: User | None, meeting: Meeting | None, action: str, detail: str = "") -> None:
     """Add an audit event, chained to the one before, to the current transaction (the caller
-    commits: a unit of work)."""
+    commits: a unit of work).
+
+    A rehearsal's events are the rehearsed meeting's, marked 「演练」: wiping the rehearsal
+    deletes its meeting row, never a link of the chain (services/rehearsal.py)."""
+    if meeting is not None and meeting.rehearsal_of_id is not None:
+        action = f"rehearsal.{action}"[:40]
+        detail = f"演练：{detail}" if detail else "演练"
+        meeting = db.session.get(Meeting, meeting.rehearsal_of_id)
     _take_chain_lock()
     last = select(AuditEvent.digest).order_by(AuditEvent.id.desc()).limit(1)
     previous = db.session.scalar(last) or ""
@@ -248,7 +268,7 @@ def export_rows(
                 at=beijing_time(e.at).replace(tzinfo=None),
                 account=_account(e.user),
                 meeting=_meeting_name(e.meeting_id, meetings),
-                action=ACTION_LABELS.get(e.action, e.action),
+                action=action_label(e.action),
                 detail=e.detail,
                 digest=e.digest,
             )

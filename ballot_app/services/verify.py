@@ -42,7 +42,7 @@ from ..models import (
     Token,
 )
 from . import aggregation, grades
-from .audit import ACTION_LABELS, beijing_time, event_digest
+from .audit import action_label, beijing_time, event_digest
 from .results import MeetingResults, counted_marks, slip7_for, token_stats
 from .score_sheets import stored_digest
 
@@ -420,7 +420,7 @@ def _half_ballots() -> list[tuple[int, int]]:
 
 def _event_name(event_id: int, at: Any, action: str) -> str:
     when = beijing_time(at).strftime("%Y-%m-%d %H:%M:%S")
-    return f"操作日志第 {event_id} 条（{when}，{ACTION_LABELS.get(action, action)}）"
+    return f"操作日志第 {event_id} 条（{when}，{action_label(action)}）"
 
 
 def _check_chain(report: Report, anchors: dict[int, str]) -> None:

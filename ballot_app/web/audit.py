@@ -37,7 +37,7 @@ def index() -> str:
     return render_template(
         "audit/index.html",
         page=page,
-        labels=audit.ACTION_LABELS,
+        action_label=audit.action_label,
         accounts=audit.staff_accounts(),
         meeting_id=meeting_id,
         user_id=user_id,

@@ -26,12 +26,16 @@ from ..services import accounts, throttle
 from ..services.audit import record_login
 from ..services.errors import InvalidInput
 from .forms import CSRF_EXPIRED, ActionForm, LoginForm, PasswordForm, show_errors
+from .locale import COOKIE as LANGUAGE_COOKIE
+from .locale import LANGUAGES
 
 bp = Blueprint("auth", __name__)
 #: The session's copy of User.session_version: the user loader refuses any other.
 SESSION_VERSION = "account_version"
 #: What a person who must change their password may still reach.
-OPEN_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "auth.login", "static"})
+OPEN_ENDPOINTS = frozenset(
+    {"auth.change_password", "auth.logout", "auth.login", "auth.language", "static"}
+)
 OPEN_BLUEPRINTS = frozenset({"voter", "health", "bulletin", "monitor"})
 Page = Response | str | tuple[str, int] | tuple[str, int, dict[str, str]]
 
@@ -137,6 +141,25 @@ def change_password() -> Page:
             return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/password.html", form=form), status
+
+
+@bp.post("/language")
+def language() -> Response:
+    """Switch the staff pages' language: kept on the account once signed in, in a cookie
+    (the language and nothing else) before. The page the person was on comes back (staff
+    pages send a same-origin Referer; the form carries no address, so pages stay alike)."""
+    chosen = request.form.get("lang", "")
+    came_from = urlsplit(request.referrer or "")
+    here = urlsplit(request.host_url)
+    path = came_from.path + (f"?{came_from.query}" if came_from.query else "")
+    same_site = (came_from.scheme, came_from.netloc) == (here.scheme, here.netloc)
+    back = redirect(_safe_next(path if same_site else None))
+    if chosen not in LANGUAGES:
+        return back
+    if current_user.is_authenticated:
+        accounts.set_locale(current_user, chosen)
+    back.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return back
 
 
 @bp.errorhandler(CSRFError)
