@@ -28,6 +28,18 @@ class VoterValue:
     meeting_id: int
     category: Category
     secret: str
+    #: A rehearsal slip's (演练): its value says so, so that it is still known for one when
+    #: the rehearsal's rows are gone.
+    is_rehearsal: bool = False
+
+
+#: What starts a rehearsal slip's nonce (real ones are hex digits): the token row and the
+#: printed codes carry the mark without another column.
+REHEARSAL_NONCE = "r"
+
+
+def is_rehearsal_nonce(nonce: str) -> bool:
+    return nonce.startswith(REHEARSAL_NONCE)
 
 
 class Keys:
@@ -49,8 +61,10 @@ class Keys:
         return base64.b32encode(raw).decode().rstrip("=").lower()
 
     def manual_code(self, meeting_id: int, nonce: str) -> str:
-        """The slip's typeable code: 50 bits and a check character."""
-        return codes.from_bytes(self._mac("manual-code", f"{meeting_id}:{nonce}")[:8])
+        """The slip's typeable code: 50 bits and a check character (a rehearsal's own)."""
+        shift = codes.REHEARSAL_SHIFT if is_rehearsal_nonce(nonce) else 0
+        raw = self._mac("manual-code", f"{meeting_id}:{nonce}")[:8]
+        return codes.from_bytes(raw, shift=shift)
 
     def tracker_code(self, secret: str) -> str:
         """The receipt's tracker code of a slip: the same for every submit of that slip, so a
@@ -74,16 +88,22 @@ class Keys:
         """What the token row stores of the manual code: a keyed hash (the code is short)."""
         return self._mac("manual-code-hash", code).hex()
 
-    def voter_value(self, meeting_id: int, category: Category, secret: str) -> str:
-        """The signed value in the QR's URL: names the meeting and the category."""
-        return self._signer("voter-slip").sign(f"{meeting_id}.{category.value}.{secret}").decode()
+    def voter_value(
+        self, meeting_id: int, category: Category, secret: str, rehearsal: bool = False
+    ) -> str:
+        """The signed value in the QR's URL: names the meeting and the category, and ends in
+        `.r` on a rehearsal's slip."""
+        payload = f"{meeting_id}.{category.value}.{secret}" + (".r" if rehearsal else "")
+        return self._signer("voter-slip").sign(payload).decode()
 
     def read_voter_value(self, value: str) -> VoterValue | None:
         """The checked content of a QR value, or None for a forged or damaged one."""
         try:
             payload = self._signer("voter-slip").unsign(value).decode()
-            meeting, category, secret = payload.split(".")
-            return VoterValue(int(meeting), Category(category), secret)
+            meeting, category, secret, *mark = payload.split(".")
+            if mark not in ([], ["r"]):
+                return None
+            return VoterValue(int(meeting), Category(category), secret, bool(mark))
         except (BadSignature, ValueError, UnicodeDecodeError):
             return None
 

@@ -12,7 +12,13 @@ _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 MANUAL_CODE_DATA_CHARS = 10
 
 
-def check_char(data: str) -> str:
+#: A rehearsal slip's code (演练) has its check character moved half the alphabet round: it is
+#: as typeable as a real one, and still known for a rehearsal's once the rehearsal's rows
+#: are gone ("这是演练用的纸条，演练已结束").
+REHEARSAL_SHIFT = 16
+
+
+def check_char(data: str, shift: int = 0) -> str:
     """Luhn mod 32 check character: catches any single typo and most swapped neighbours."""
     n = len(ALPHABET)
     total = 0
@@ -21,7 +27,7 @@ def check_char(data: str) -> str:
         addend = factor * _INDEX[ch]
         total += addend // n + addend % n
         factor = 1 if factor == 2 else 2
-    return ALPHABET[(n - total % n) % n]
+    return ALPHABET[((n - total % n) + shift) % n]
 
 
 def normalize(typed: str) -> str:
@@ -31,13 +37,19 @@ def normalize(typed: str) -> str:
 
 
 def is_well_formed(code: str, data_chars: int = MANUAL_CODE_DATA_CHARS) -> bool:
-    """True when a normalised code has the right length, alphabet and check character."""
+    """True when a normalised code has the right length, alphabet and check character (a
+    real slip's or a rehearsal's)."""
     if len(code) != data_chars + 1 or any(ch not in _INDEX for ch in code):
         return False
-    return check_char(code[:-1]) == code[-1]
+    return code[-1] in (check_char(code[:-1]), check_char(code[:-1], REHEARSAL_SHIFT))
 
 
-def from_bytes(raw: bytes, data_chars: int = MANUAL_CODE_DATA_CHARS) -> str:
+def is_rehearsal_code(code: str) -> bool:
+    """A well-formed code whose check character is a rehearsal slip's."""
+    return is_well_formed(code) and code[-1] == check_char(code[:-1], REHEARSAL_SHIFT)
+
+
+def from_bytes(raw: bytes, data_chars: int = MANUAL_CODE_DATA_CHARS, shift: int = 0) -> str:
     """A code with its check character, taken from the leading bits of raw bytes."""
     bits = int.from_bytes(raw, "big")
     width = len(raw) * 8
@@ -45,7 +57,7 @@ def from_bytes(raw: bytes, data_chars: int = MANUAL_CODE_DATA_CHARS) -> str:
         raise ValueError("not enough bytes for the code")
     value = bits >> (width - data_chars * 5)
     data = "".join(ALPHABET[(value >> (5 * (data_chars - 1 - i))) & 31] for i in range(data_chars))
-    return data + check_char(data)
+    return data + check_char(data, shift)
 
 
 def random_code(data_chars: int) -> str:

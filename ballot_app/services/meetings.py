@@ -90,7 +90,7 @@ def get_meeting(user: User, meeting_id: int) -> Meeting:
 def unit_meetings(unit: Unit, user: User | None = None) -> list[Meeting]:
     """A unit's meetings, newest first; for a teller, only those they are assigned to.
     Archived meetings are listed too: the page shows them apart."""
-    query = select(Meeting).where(Meeting.unit_id == unit.id)
+    query = select(Meeting).where(Meeting.unit_id == unit.id, Meeting.rehearsal_of_id.is_(None))
     if user is not None and user.role == Role.TELLER:
         query = query.where(Meeting.id.in_(assigned_meeting_ids(user)))
     return list(db.session.scalars(query.order_by(Meeting.held_on.desc(), Meeting.id.desc())))
@@ -316,6 +316,14 @@ CAME_SECOND = {
     ),
 }
 #: When the state changed under a step and no sentence above fits.
+REHEARSAL_FIRST = (
+    "这次会议还有一场演练没有结束：请先在演练页面点「结束演练」清除演练的票和纸条，"
+    "再开启正式投票箱。"
+)
+REHEARSAL_NOT_CERTIFIED = (
+    "演练的结果不能确认，也不会计入任何正式结果。演练完了请点「结束演练」，"
+    "再在正式会议上投票和确认。"
+)
 STATE_CHANGED = "会议的状态刚刚被别人改变了，这一步没有进行。请刷新页面查看最新状态后再操作。"
 
 
@@ -333,13 +341,22 @@ def transition_blockers(
     if user.role == Role.TELLER:
         return [TELLER_MAY_NOT]
     found = blockers(step, meeting_facts(user, meeting, reason=reason))
+    if step == Transition.OPEN and meeting.state == MeetingState.DRAFT and _has_rehearsal(meeting):
+        found.append(REHEARSAL_FIRST)
     return _explained(step, meeting.state, found)
+
+
+def _has_rehearsal(meeting: Meeting) -> bool:
+    query = select(Meeting.id).where(Meeting.rehearsal_of_id == meeting.id)
+    return not meeting.is_rehearsal and db.session.scalar(query) is not None
 
 
 def certify_blockers(user: User, meeting: Meeting, counter: str, scrutineer: str) -> list[str]:
     """Why the result cannot be certified now; [] when it can."""
     if user.role == Role.TELLER:
         return [TELLER_MAY_NOT]
+    if meeting.is_rehearsal:
+        return [REHEARSAL_NOT_CERTIFIED]
     slip7 = meeting_results(meeting).slip7
     facts = meeting_facts(
         user,

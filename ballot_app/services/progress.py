@@ -27,7 +27,8 @@ def _count_if(condition: object) -> object:
 def unit_figures(campaign: Campaign, user: User) -> list[UnitFigures]:
     """Every unit of the campaign the user may see (an organizer: the group's), archived
     ones left out, in one SELECT over five grouped subqueries."""
-    live = Meeting.is_archived.is_(False)
+    # Archived meetings and rehearsals (演练, services/rehearsal.py) count nowhere.
+    live = and_(Meeting.is_archived.is_(False), Meeting.rehearsal_of_id.is_(None))
     members = (
         select(Member.unit_id, func.count().label("n"))
         .where(Member.is_concurrent.is_(False))

@@ -16,7 +16,7 @@ from ..domain.choices import Category
 from ..domain.meeting_state import SLIP_STATES, MeetingState
 from ..extensions import db
 from ..models import Meeting, Token, User
-from ..signing import Keys
+from ..signing import REHEARSAL_NONCE, Keys, is_rehearsal_nonce
 from .audit import record_event
 from .errors import InvalidInput, StateBlocked
 
@@ -75,7 +75,7 @@ def add_slips(user: User | None, meeting: Meeting, keys: Keys, count_a: int, cou
     batch = (last or 0) + 1
     for category, n in ((Category.A, count_a), (Category.B, count_b)):
         for _ in range(n):
-            nonce = secrets.token_hex(16)
+            nonce = _nonce(meeting)
             db.session.add(
                 Token(
                     meeting_id=meeting.id,
@@ -88,6 +88,13 @@ def add_slips(user: User | None, meeting: Meeting, keys: Keys, count_a: int, cou
             )
     record_event(user, meeting, "slips.issue", f"第 {batch} 批：表A {count_a} 张，表B {count_b} 张")
     return batch
+
+
+def _nonce(meeting: Meeting) -> str:
+    """A fresh token nonce: 128 random bits, marked on a rehearsal's slips (signing.py)."""
+    if meeting.is_rehearsal:
+        return REHEARSAL_NONCE + secrets.token_hex(16)[1:]
+    return secrets.token_hex(16)
 
 
 def find_by_code(keys: Keys, typed: str) -> Token | None:
@@ -236,7 +243,10 @@ def void_by_count(user: User | None, meeting: Meeting, count_a: int, count_b: in
 def voter_url(base_url: str, keys: Keys, token: Token) -> str:
     """The URL a slip's QR encodes."""
     secret = keys.slip_secret(token.meeting_id, token.nonce)
-    return f"{base_url.rstrip('/')}/v/{keys.voter_value(token.meeting_id, token.category, secret)}"
+    value = keys.voter_value(
+        token.meeting_id, token.category, secret, rehearsal=is_rehearsal_nonce(token.nonce)
+    )
+    return f"{base_url.rstrip('/')}/v/{value}"
 
 
 def _state(token: Token) -> str:

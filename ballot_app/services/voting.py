@@ -14,6 +14,7 @@ from typing import NoReturn
 from sqlalchemy import bindparam, select
 
 from ..database import read_connection
+from ..domain import codes
 from ..domain.ballot_spec import BallotSpec, EvalueeLine, build_spec
 from ..domain.choices import Category, Source
 from ..domain.marks import Packet, count_empty, read_packet
@@ -44,6 +45,9 @@ VOIDED = "这张纸条已被工作人员作废，不能用于投票。请向会�
 USED = "这张纸条已经投过票了，每张纸条只能投一次。如果不是您本人投的，请马上告诉会场工作人员。"
 NOT_STARTED = "投票箱还没有开启。请等主持人宣布开始后，刷新本页再投票。您已选的内容会保留。"
 ENDED = "投票箱已经关闭，本次测评已结束，不能再投票。如有疑问，请向会场工作人员询问。"
+REHEARSAL_OVER = (
+    "这是演练用的纸条，演练已结束，不能再用来投票。正式投票请使用工作人员正式发放的纸条。"
+)
 WRONG_MEETING = (
     "这张纸条属于另一次测评会议，不能在这里投票。请确认您拿的是本次会议的纸条，"
     "或向会场工作人员换一张。"
@@ -66,6 +70,8 @@ class MeetingFace:
     title: str
     unit: UnitFace
     specs: dict[Category, BallotSpec]
+    #: A rehearsal's (演练): every voter page says so (templates/base.html).
+    is_rehearsal: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,8 +139,11 @@ def meeting_face(meeting_id: int) -> MeetingFace | None:
         meeting.title,
         UnitFace(meeting.unit.name, meeting.unit.party_org_name),
         {c: spec_for(meeting, c) for c in Category},
+        meeting.is_rehearsal,
     )
-    if meeting.state != MeetingState.DRAFT:
+    # A rehearsal's face is never kept: its wipe frees its id, and no process may then show
+    # it for a meeting made later.
+    if meeting.state != MeetingState.DRAFT and not meeting.is_rehearsal:
         if len(_faces) > 256:
             _faces.clear()
         _faces[key] = (now, face)
@@ -157,10 +166,14 @@ def _read_value(keys: Keys, value: str, meeting_id: int | None) -> VoterValue:
     return read
 
 
-def _check_token(secret_hash: str, meeting_id: int, category: Category) -> int:
+def _check_token(
+    secret_hash: str, meeting_id: int, category: Category, rehearsal: bool = False
+) -> int:
     """The token's id if its slip may vote now; else the refusal, in the order voters need."""
     with read_connection() as conn:
         row = conn.execute(_SLIP, {"secret_hash": secret_hash}).one_or_none()
+    if row is None and rehearsal:
+        raise SlipInvalid(REHEARSAL_OVER)  # wiped with its rehearsal
     if row is None or row.meeting_id != meeting_id or row.category != category:
         raise SlipInvalid(FORGED)
     if row.is_voided:
@@ -173,8 +186,8 @@ def _check_token(secret_hash: str, meeting_id: int, category: Category) -> int:
 
 def _slip(keys: Keys, value: str, read: VoterValue, token_id: int | None) -> OpenSlip:
     face = meeting_face(read.meeting_id)
-    if face is None:
-        raise SlipInvalid(FORGED)
+    if face is None or face.is_rehearsal != read.is_rehearsal:
+        raise SlipInvalid(REHEARSAL_OVER if read.is_rehearsal else FORGED)
     secret_hash = keys.hash_secret(read.secret)
     return OpenSlip(
         value, secret_hash, token_id, face, read.category, keys.tracker_code(read.secret)
@@ -184,7 +197,9 @@ def _slip(keys: Keys, value: str, read: VoterValue, token_id: int | None) -> Ope
 def open_slip(keys: Keys, value: str, *, meeting_id: int | None = None) -> OpenSlip:
     """Check a QR value: signature first, then the token, the meeting and its state."""
     read = _read_value(keys, value, meeting_id)
-    token_id = _check_token(keys.hash_secret(read.secret), read.meeting_id, read.category)
+    token_id = _check_token(
+        keys.hash_secret(read.secret), read.meeting_id, read.category, read.is_rehearsal
+    )
     return _slip(keys, value, read, token_id)
 
 
@@ -199,7 +214,8 @@ def value_for_code(keys: Keys, typed: str, *, meeting_id: int | None = None) -> 
     """The QR value of the slip whose manual code was typed at /v."""
     token = find_by_code(keys, typed)
     if token is None:
-        raise SlipInvalid(UNKNOWN_CODE)
+        rehearsal = codes.is_rehearsal_code(codes.normalize(typed))
+        raise SlipInvalid(REHEARSAL_OVER if rehearsal else UNKNOWN_CODE)
     if meeting_id is not None and token.meeting_id != meeting_id:
         raise SlipWrongMeeting(WRONG_MEETING)
     return voter_url("", keys, token).removeprefix("/v/")
@@ -231,5 +247,5 @@ def cast_ballot(slip: OpenSlip, packet: Packet, *, confirmed_empty: int | None) 
 
 def _refuse_cast(slip: OpenSlip) -> NoReturn:
     """Why a cast's UPDATE found no token to use (it was used, voided or closed meanwhile)."""
-    _check_token(slip.secret_hash, slip.meeting.id, slip.category)
+    _check_token(slip.secret_hash, slip.meeting.id, slip.category, slip.meeting.is_rehearsal)
     raise SlipInvalid(FORGED)  # usable again now (the box reopened meanwhile): not this slip

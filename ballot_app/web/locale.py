@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.dates import format_date
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale, gettext
 from flask_login import current_user
 
@@ -31,19 +31,18 @@ DEFAULT = "zh"
 COOKIE = "lang"
 #: Blueprints whose pages are always Chinese (see the module's docstring).
 CHINESE_ONLY = frozenset({"voter", "rater", "bulletin", "monitor", "health"})
-#: Endpoints outside those blueprints that voters meet.
-CHINESE_ENDPOINTS = frozenset({"printing.test_scan"})
 
 babel = Babel()
 
 
 def _chinese_only() -> bool:
-    return request.blueprint in CHINESE_ONLY or request.endpoint in CHINESE_ENDPOINTS
+    return request.blueprint in CHINESE_ONLY
 
 
 def select_locale() -> str:
-    """The language of this request's page (see the module's docstring)."""
-    if _chinese_only():
+    """The language of this request's page (see the module's docstring); Chinese outside a
+    request (the command line, a background thread)."""
+    if not has_request_context() or _chinese_only():
         return DEFAULT
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return str(current_user.locale)

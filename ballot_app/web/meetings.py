@@ -15,6 +15,7 @@ from ..domain.slip7 import PassRateBase
 from ..models import Meeting
 from ..services import live, meetings, monitor, results, roster, slips, tellers
 from ..services.errors import InvalidInput, StateBlocked
+from ..services.rehearsal import rehearsal_of
 from .confirm import Confirmation, confirmation_page, is_confirmed
 from .forms import (
     ActionForm,
@@ -144,6 +145,7 @@ def show_page(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str
             chosen_url=chosen_base_url(),
             listens_only_here=listens_only_here(),
             monitor_url=_monitor_url(meeting, public_url),
+            rehearsal=rehearsal_of(meeting) if meeting.state == MeetingState.DRAFT else None,
             action=ActionForm(),
             attendance_categories=attendance.categories_for(meeting.unit.kind),
             settings=_lock_live_settings(
@@ -173,7 +175,14 @@ def _page_forms(meeting: Meeting, forms: dict[str, object]) -> dict[str, object]
         "assign_form": forms.get("assign_form") or assign_form(meeting, sent=False),
         "new_teller_form": forms.get("new_teller_form") or NewTellerForm(formdata=None),
         "address_form": _address_form(_given(forms, "address_form", AddressForm)),
+        "simulate_form": forms.get("simulate_form") or _simulate_form(),
     }
+
+
+def _simulate_form() -> object:
+    from .rehearsal import SimulateForm  # beside this module, on the same blueprint
+
+    return SimulateForm(formdata=None)
 
 
 def assign_form(meeting: Meeting, *, sent: bool = True) -> AssignTellerForm:
@@ -298,4 +307,10 @@ def choose_address(meeting: Meeting) -> Page:
 
 
 # The rest of the meeting's routes live beside this module, on the same blueprint.
-from . import meeting_box, meeting_edits, meeting_slips, meeting_tellers  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    meeting_box,
+    meeting_edits,
+    meeting_slips,
+    meeting_tellers,
+    rehearsal,
+)
