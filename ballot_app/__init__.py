@@ -14,6 +14,7 @@ from flask_babel import gettext
 
 from .config import load_config
 from .database import configure_database
+from .domain.text import N_
 from .extensions import csrf, db, login, migrate
 from .logs import configure_logging
 
@@ -49,7 +50,7 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login.init_app(app)
     login.login_view = "auth.login"
-    login.login_message = "请先登录。"
+    login.login_message = N_("请先登录。")  # Flask-Login passes it through gettext
     login.login_message_category = "info"
     login.localize_callback = gettext
 

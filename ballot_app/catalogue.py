@@ -38,13 +38,24 @@ def po_path(language: str) -> Path:
     return TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
 
 
+def _searched(dirpath: str) -> bool:
+    """Every folder but hidden ones and caches (Babel's own filter also skips `_macros`)."""
+    name = Path(dirpath).name
+    return not name.startswith(".") and name not in ("__pycache__", "node_modules")
+
+
 def extract() -> Catalog:
     """Every message the code and the templates pass through gettext, with where it is."""
     with MAPPING.open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     catalog = Catalog(project="ballot_app", charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True
+        str(ROOT),
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        strip_comment_tags=True,
+        directory_filter=_searched,
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
@@ -73,12 +84,15 @@ def update(language: str, template: Catalog) -> list[str]:
     return untranslated(catalog)
 
 
+def _translated(string: str | tuple[str, ...] | None) -> bool:
+    if isinstance(string, tuple | list):
+        return all(string)
+    return bool(string)
+
+
 def untranslated(catalog: Catalog) -> list[str]:
-    return [
-        str(m.id)
-        for m in catalog
-        if m.id and (m.fuzzy or not (m.string if isinstance(m.string, str) else all(m.string)))
-    ]
+    """The message ids with no translation (or only a fuzzy one)."""
+    return [str(m.id) for m in catalog if m.id and (m.fuzzy or not _translated(m.string))]
 
 
 def compile_mo(language: str) -> bytes:

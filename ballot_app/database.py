@@ -16,6 +16,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from .domain.text import _
 from .extensions import db
 
 UPGRADE_COMMAND = "flask --app ballot_app db upgrade"
@@ -195,9 +196,7 @@ def schema_problem(app: Flask) -> str | None:
     if current == heads:
         return None
     return (
-        "数据库结构不是最新版本，请先运行 `"
-        + UPGRADE_COMMAND
-        + "` 再启动。"
+        _("数据库结构不是最新版本，请先运行 `%(command)s` 再启动。", command=UPGRADE_COMMAND)
         + f" (Database schema is out of date: at {sorted(current) or 'none'}, "
         + f"needs {sorted(heads)}. Run `{UPGRADE_COMMAND}`.)"
     )

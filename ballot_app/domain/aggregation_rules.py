@@ -14,9 +14,10 @@ from .choices import Form5Choice
 from .composite import DEFAULT_POINTS, Component, RoleKind, Rules, weight_problems
 from .grades import GradeRules
 from .rates import HUNDRED
+from .text import N_, _
 
 _FIGURE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")  # official: typed input
 THRESHOLD_GRADES = (Form5Choice.EXCELLENT, Form5Choice.COMPETENT, Form5Choice.BASICALLY_COMPETENT)
 
 
@@ -48,7 +49,7 @@ def read_figure(text: str) -> Decimal | None:
     return value if value <= HUNDRED else None
 
 
-FIGURE_PROBLEM = "请填写 0 到 100 之间的数，最多两位小数，例如 20 或 12.5。"
+FIGURE_PROBLEM = N_("请填写 0 到 100 之间的数，最多两位小数，例如 20 或 12.5。")
 
 
 def read_rules(
@@ -62,11 +63,11 @@ def read_rules(
         text = typed.get(name, "")
         if not text.strip():
             if empty is None:
-                problems[name] = "请填写这一项。"
+                problems[name] = _("请填写这一项。")
             return empty
         value = read_figure(text)
         if value is None:
-            problems[name] = FIGURE_PROBLEM
+            problems[name] = _(FIGURE_PROBLEM)
         return value
 
     points = {g: figure(points_field(g)) for g in Form5Choice}
@@ -83,12 +84,12 @@ def read_rules(
         problems[weight_field(RoleKind(role_value), Component.FORM5_A)] = sentence
     ordered = [thresholds[g] for g in THRESHOLD_GRADES]
     if all(t is not None for t in ordered) and not (ordered[0] >= ordered[1] >= ordered[2]):  # type: ignore[operator]
-        problems[threshold_field(Form5Choice.COMPETENT)] = (
+        problems[threshold_field(Form5Choice.COMPETENT)] = _(
             "分数线要从高到低：优秀 ≥ 称职 ≥ 基本称职，请改正。"
         )
     ranked = [points[g] for g in Form5Choice]
     if all(p is not None for p in ranked) and ranked != sorted(ranked, reverse=True):  # type: ignore[type-var]
-        problems[points_field(Form5Choice.COMPETENT)] = (
+        problems[points_field(Form5Choice.COMPETENT)] = _(
             "折算分要从高到低：优秀 ≥ 称职 ≥ 基本称职 ≥ 不称职，请改正。"
         )
     if problems:

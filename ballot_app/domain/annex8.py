@@ -17,20 +17,23 @@ from datetime import date
 from .choices import TABLE8_LABELS, Form6Choice
 from .meeting_state import STATE_LABELS, MeetingState
 from .tally import ABSTAIN, FEW_BALLOTS
+from .text import N_
 
-ANNEX_NO = "附件8"
-TITLE = "党组织书记履行管党责任情况述职评议统计表"
+# The annex's own wording below is printed on the filed document and stays Chinese (its
+# screen list, templates/campaign/annex8.html, shows TITLE translated: hence N_).
+ANNEX_NO = "附件8"  # official
+TITLE = N_("党组织书记履行管党责任情况述职评议统计表")
 #: Form 6's duty codes (and 弃权) → annex 8's result columns, in the annex's order.
 COLUMNS: tuple[tuple[str, str], ...] = (
     *((c.value, TABLE8_LABELS[c]) for c in Form6Choice),
-    (ABSTAIN, "弃权"),
+    (ABSTAIN, "弃权"),  # official
 )
-RESULT_HEAD = "民主测评结果"
+RESULT_HEAD = "民主测评结果"  # official
 RESULT_HEADS = tuple(label for _, label in COLUMNS)
 #: The annex's column heads, as the seed prints them (the five results under RESULT_HEAD).
-HEADS = ("评议单位（基层党组织）", "评议对象姓名", "参加民主测评人数", *RESULT_HEADS)
-NO_MEETING = "还没有测评会"
-NO_FORM6 = "测评会没有启用表6"
+HEADS = ("评议单位（基层党组织）", "评议对象姓名", "参加民主测评人数", *RESULT_HEADS)  # official
+NO_MEETING = "还没有测评会"  # official
+NO_FORM6 = "测评会没有启用表6"  # official
 
 
 @dataclass(frozen=True)
@@ -129,16 +132,17 @@ def results_of(duty: Mapping[str, int]) -> tuple[int, ...]:
 
 
 def lacks(meetings: Iterable[HeldMeeting]) -> str:
-    """What an organisation without a certified form 6 meeting still lacks, in Chinese."""
+    """What an organisation without a certified form 6 meeting still lacks, in Chinese (the
+    annex's 未完成 list is part of the filed document)."""
     held = tuple(meetings)
     waiting = [m for m in held if m.has_form6 and not m.counts]
     if not waiting:
         return NO_FORM6 if held else NO_MEETING
     states = sorted({m.state for m in waiting}, key=list(MeetingState).index)
-    labels = "、".join(STATE_LABELS[s] for s in states)
+    labels = "、".join(STATE_LABELS[s] for s in states)  # official
     if len(waiting) == 1:
-        return f"测评会未确认结果（{labels}）"
-    return f"{len(waiting)} 次测评会均未确认结果（{labels}）"
+        return f"测评会未确认结果（{labels}）"  # official
+    return f"{len(waiting)} 次测评会均未确认结果（{labels}）"  # official
 
 
 def build_annex8(

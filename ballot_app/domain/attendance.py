@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from .text import N_, _
+
 #: A count per category is at most this (a district's hall, with room to spare).
 MOST = 100_000
 
@@ -16,17 +18,17 @@ MOST = 100_000
 @dataclass(frozen=True)
 class Category:
     key: str
-    label: str
+    label: str  #: marked for the catalogue: a page shows `_(label)`
     kinds: tuple[str, ...]  #: the unit kinds whose meetings have it
 
 
 CATEGORIES = (
-    Category("staff", "机关工作人员（含政府雇员）", ("township", "department")),
-    Category("heads", "二级机构负责人", ("township", "department")),
-    Category("clients", "服务对象代表", ("township", "department")),
-    Category("local_heads", "企事业单位和村（社区）主要负责人", ("township",)),
-    Category("deputies", "党代表、人大代表、政协委员", ("township",)),
-    Category("others", "其他人员", ("township", "department", "party_org")),
+    Category("staff", N_("机关工作人员（含政府雇员）"), ("township", "department")),
+    Category("heads", N_("二级机构负责人"), ("township", "department")),
+    Category("clients", N_("服务对象代表"), ("township", "department")),
+    Category("local_heads", N_("企事业单位和村（社区）主要负责人"), ("township",)),
+    Category("deputies", N_("党代表、人大代表、政协委员"), ("township",)),
+    Category("others", N_("其他人员"), ("township", "department", "party_org")),
 )
 
 
@@ -42,9 +44,13 @@ def problems(kind: str, counts: dict[str, int]) -> dict[str, str]:
     found: dict[str, str] = {}
     for key, n in counts.items():
         if key not in allowed:
-            found[key] = "这类人员不属于这种单位的测评大会，请清空这一项。"
+            found[key] = _("这类人员不属于这种单位的测评大会，请清空这一项。")
         elif not 0 <= n <= MOST:
-            found[key] = f"「{allowed[key].label}」请填 0 到 {MOST} 之间的整数。"
+            found[key] = _(
+                "「%(label)s」请填 0 到 %(most)s 之间的整数。",
+                label=_(allowed[key].label),
+                most=MOST,
+            )
     return found
 
 

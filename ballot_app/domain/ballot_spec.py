@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .choices import (
     FORM5_CODES,
@@ -14,6 +15,7 @@ from .choices import (
     Form6Choice,
     Form6Item,
 )
+from .text import N_, _
 
 
 @dataclass(frozen=True)
@@ -70,13 +72,25 @@ FORM5_CHOICES = tuple(Choice(c, FORM5_LABELS[Form5Choice(c)]) for c in FORM5_COD
 FORM6_CHOICES = tuple(Choice(c, FORM6_LABELS[Form6Choice(c)]) for c in FORM6_CODES)
 
 
-def form6_titles(secretary_name: str) -> dict[Form6Item, str]:
-    """Form 6's two item titles, with the secretary's name filled in as annex 6 prints it."""
-    who = f"{secretary_name}同志" if secretary_name else "党组织书记"
-    return {
-        Form6Item.DUTY: f"{who}履行管党责任情况",
-        Form6Item.ACTIVITY: "党组织开展创先争优活动情况",
-    }
+#: Form 6's item titles as annex 6 prints them: the duty item names the secretary where the
+#: meeting gives the name.
+DUTY_NAMED = N_("%(name)s同志履行管党责任情况")
+DUTY_UNNAMED = N_("党组织书记履行管党责任情况")
+ACTIVITY = N_("党组织开展创先争优活动情况")
+
+
+def _as_printed(message: str, **params: Any) -> str:
+    """The annex's own (Chinese) wording, filled in."""
+    return message % params if params else message
+
+
+def form6_titles(secretary_name: str, *, translated: bool = False) -> dict[Form6Item, str]:
+    """Form 6's two item titles, with the secretary's name filled in as annex 6 prints it;
+    `translated`: in the reader's language instead, for a staff page (never for the voters'
+    ballot or a print, which keep the annex's wording)."""
+    word = _ if translated else _as_printed
+    duty = word(DUTY_NAMED, name=secretary_name) if secretary_name else word(DUTY_UNNAMED)
+    return {Form6Item.DUTY: duty, Form6Item.ACTIVITY: word(ACTIVITY)}
 
 
 def build_spec(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from .text import N_
+
 
 class Category(StrEnum):
     """Which table of form 5 a slip gets: A for the leadership team, B for everyone else."""
@@ -63,27 +65,29 @@ class Source(StrEnum):
     PAPER = "paper"
 
 
-CATEGORY_LABELS = {Category.A: "表A（班子成员）", Category.B: "表B（非班子成员）"}
+#: The labels below (and the enums' `label`) are the forms' wording: the voters' pages and
+#: the prints show them as they are, in Chinese; a staff page passes them through `_`.
+CATEGORY_LABELS = {Category.A: N_("表A（班子成员）"), Category.B: N_("表B（非班子成员）")}
 FORM5_LABELS = {
-    Form5Choice.EXCELLENT: "优秀",
-    Form5Choice.COMPETENT: "称职",
-    Form5Choice.BASICALLY_COMPETENT: "基本称职",
-    Form5Choice.INCOMPETENT: "不称职",
+    Form5Choice.EXCELLENT: N_("优秀"),
+    Form5Choice.COMPETENT: N_("称职"),
+    Form5Choice.BASICALLY_COMPETENT: N_("基本称职"),
+    Form5Choice.INCOMPETENT: N_("不称职"),
 }
 FORM6_LABELS = {
-    Form6Choice.GOOD: "好",
-    Form6Choice.FAIRLY_GOOD: "较好",
-    Form6Choice.AVERAGE: "一般",
-    Form6Choice.POOR: "差",
+    Form6Choice.GOOD: N_("好"),
+    Form6Choice.FAIRLY_GOOD: N_("较好"),
+    Form6Choice.AVERAGE: N_("一般"),
+    Form6Choice.POOR: N_("差"),
 }
 #: Table 8's wording for the duty counts (SPEC, "Table 8").
 TABLE8_LABELS = {
-    Form6Choice.GOOD: "满意",
-    Form6Choice.FAIRLY_GOOD: "较满意",
-    Form6Choice.AVERAGE: "一般",
-    Form6Choice.POOR: "不满意",
+    Form6Choice.GOOD: N_("满意"),
+    Form6Choice.FAIRLY_GOOD: N_("较满意"),
+    Form6Choice.AVERAGE: N_("一般"),
+    Form6Choice.POOR: N_("不满意"),
 }
-SPECIAL_LABELS = {Special.EMPTY: "未填", Special.OVER_MARKED: "多选"}
+SPECIAL_LABELS = {Special.EMPTY: N_("未填"), Special.OVER_MARKED: N_("多选")}
 
 FORM5_CODES = tuple(c.value for c in Form5Choice)
 FORM6_CODES = tuple(c.value for c in Form6Choice)

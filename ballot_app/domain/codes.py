@@ -32,21 +32,25 @@ def check_char(data: str, shift: int = 0) -> str:
 
 def normalize(typed: str) -> str:
     """Upper-case, drop spaces and dashes, read O as 0 and I/L as 1, as people type them."""
-    raw = "".join(ch for ch in typed.upper() if not ch.isspace() and ch not in "-_—－")
+    raw = "".join(ch for ch in typed.upper() if not ch.isspace() and ch not in "-_—－")  # official
     return raw.translate(_CONFUSABLE)
 
 
+def _shape(code: str, data_chars: int) -> bool:
+    return len(code) == data_chars + 1 and all(ch in _INDEX for ch in code)
+
+
 def is_well_formed(code: str, data_chars: int = MANUAL_CODE_DATA_CHARS) -> bool:
-    """True when a normalised code has the right length, alphabet and check character (a
-    real slip's or a rehearsal's)."""
-    if len(code) != data_chars + 1 or any(ch not in _INDEX for ch in code):
-        return False
-    return code[-1] in (check_char(code[:-1]), check_char(code[:-1], REHEARSAL_SHIFT))
+    """True when a normalised code has the right length, alphabet and check character."""
+    return _shape(code, data_chars) and check_char(code[:-1]) == code[-1]
 
 
 def is_rehearsal_code(code: str) -> bool:
-    """A well-formed code whose check character is a rehearsal slip's."""
-    return is_well_formed(code) and code[-1] == check_char(code[:-1], REHEARSAL_SHIFT)
+    """A normalised code with a rehearsal slip's check character. (A typo in a real code
+    has one chance in 32 to look like one: its refusal says both.)"""
+    return _shape(code, MANUAL_CODE_DATA_CHARS) and code[-1] == check_char(
+        code[:-1], REHEARSAL_SHIFT
+    )
 
 
 def from_bytes(raw: bytes, data_chars: int = MANUAL_CODE_DATA_CHARS, shift: int = 0) -> str:

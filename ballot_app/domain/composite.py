@@ -26,6 +26,7 @@ from enum import StrEnum
 from .choices import FORM5_LABELS, Form5Choice
 from .rates import HUNDRED, round_cent
 from .score_sheets import mean
+from .text import N_, _
 
 GRADES = tuple(Form5Choice)  #: 优秀, 称职, 基本称职, 不称职, best first
 
@@ -40,16 +41,16 @@ class Component(StrEnum):
 
     @property
     def label(self) -> str:
-        return COMPONENT_LABELS[self]
+        return _(COMPONENT_LABELS[self])
 
 
 COMPONENT_LABELS = {
-    Component.FORM5_A: "民主测评 表A（班子成员）",
-    Component.FORM5_B: "民主测评 表B（非班子成员）",
-    Component.ANNEX2: "附件2 区领导评分",
-    Component.ANNEX3: "附件3 工作目标考核得分",
-    Component.ANNEX4: "附件4 党政正职评分",
-    Component.INTERVIEW: "考察谈话推荐",
+    Component.FORM5_A: N_("民主测评 表A（班子成员）"),
+    Component.FORM5_B: N_("民主测评 表B（非班子成员）"),
+    Component.ANNEX2: N_("附件2 区领导评分"),
+    Component.ANNEX3: N_("附件3 工作目标考核得分"),
+    Component.ANNEX4: N_("附件4 党政正职评分"),
+    Component.INTERVIEW: N_("考察谈话推荐"),
 }
 
 
@@ -59,7 +60,7 @@ class RoleKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return "党政正职" if self == RoleKind.PRINCIPAL else "副职"
+        return _("党政正职") if self == RoleKind.PRINCIPAL else _("副职")
 
 
 @dataclass(frozen=True)
@@ -85,13 +86,22 @@ def weight_problems(weights: Mapping[RoleKind, Mapping[Component, Decimal]]) -> 
     for role in RoleKind:
         given = weights.get(role, {})
         if any(w < 0 or w > HUNDRED for w in given.values()):
-            problems[role.value] = f"{role.label}的每项权重要在 0% 到 100% 之间。"
+            problems[role.value] = _("%(role)s的每项权重要在 0%% 到 100%% 之间。", role=role.label)
             continue
         total = sum(given.values(), Decimal(0))
-        if total != HUNDRED:
-            problems[role.value] = (
-                f"{role.label}的各项权重加起来是 {total}%，应当正好是 100%："
-                f"请{'减少' if total > HUNDRED else '增加'} {abs(total - HUNDRED)}%。"
+        if total > HUNDRED:
+            problems[role.value] = _(
+                "%(role)s的各项权重加起来是 %(total)s%%，应当正好是 100%%：请减少 %(diff)s%%。",
+                role=role.label,
+                total=total,
+                diff=abs(total - HUNDRED),
+            )
+        elif total < HUNDRED:
+            problems[role.value] = _(
+                "%(role)s的各项权重加起来是 %(total)s%%，应当正好是 100%%：请增加 %(diff)s%%。",
+                role=role.label,
+                total=total,
+                diff=abs(total - HUNDRED),
             )
     return problems
 
@@ -119,7 +129,7 @@ class Part:
     component: Component
     value: Decimal | None  #: rounded to two decimals; None when there is no input
     weight: Decimal  #: the rule's weight for the member's role, in percent
-    working: str  #: how the value was reached, in Chinese, with every figure
+    working: str  #: how the value was reached, in the reader's language, with every figure
 
 
 @dataclass(frozen=True)
@@ -142,10 +152,15 @@ class Composite:
     def formula(self) -> str:
         """The last step as printed: (c1 × w1 + …) ÷ (w1 + …) = composite."""
         if self.value is None:
-            return "没有可用的分项，综合得分空缺。"
+            return _("没有可用的分项，综合得分空缺。")
         top = " + ".join(f"{p.value} × {p.weight}" for p in self.used)
         bottom = " + ".join(str(p.weight) for p in self.used)
-        return f"（{top}）÷（{bottom}）= {self.value}（四舍五入保留两位小数）"
+        return _(
+            "（%(top)s）÷（%(bottom)s）= %(value)s（四舍五入保留两位小数）",
+            top=top,
+            bottom=bottom,
+            value=self.value,
+        )
 
 
 def _votes(
@@ -153,26 +168,44 @@ def _votes(
 ) -> tuple[Decimal | None, str]:
     """Grades converted to points: their mean over the valid votes, abstentions left out."""
     if not counts or sum(counts.values()) == 0:
-        return None, "没有有效票"
+        return None, _("没有有效票")
     n = sum(counts.values())
     total = sum((points[g] * counts.get(g, 0) for g in GRADES), Decimal(0))
-    shown = " + ".join(f"{FORM5_LABELS[g]} {counts.get(g, 0)} 票 × {points[g]} 分" for g in GRADES)
+    shown = " + ".join(
+        _(
+            "%(grade)s %(votes)s 票 × %(points)s 分",
+            grade=_(FORM5_LABELS[g]),
+            votes=counts.get(g, 0),
+            points=points[g],
+        )
+        for g in GRADES
+    )
     value = round_cent(total / n)
-    return value, f"（{shown}）÷ {n} 票 = {value}"
+    return value, _("（%(terms)s）÷ %(n)s 票 = %(value)s", terms=shown, n=n, value=value)
 
 
-def _mean(scores: Sequence[Decimal], what: str, trim: bool = False) -> tuple[Decimal | None, str]:
+def _mean(scores: Sequence[Decimal], empty: str, trim: bool = False) -> tuple[Decimal | None, str]:
+    """The mean of the returned scores; `empty` is what the sheet says when there are none."""
     if not scores:
-        return None, f"没有交回的{what}"
+        return None, empty
     kept = sorted(scores)
-    note = ""
+    high = low = None
     if trim and len(kept) >= 5:
-        note = f"去掉最高 {kept[-1]} 和最低 {kept[0]}，"
+        high, low = kept[-1], kept[0]
         kept = kept[1:-1]
     value = mean(kept)
     assert value is not None  # kept is not empty
     shown = " + ".join(str(s) for s in kept)
-    return value, f"{note}（{shown}）÷ {len(kept)} = {value}"
+    if high is not None:
+        return value, _(
+            "去掉最高 %(high)s 和最低 %(low)s，（%(terms)s）÷ %(n)s = %(value)s",
+            high=high,
+            low=low,
+            terms=shown,
+            n=len(kept),
+            value=value,
+        )
+    return value, _("（%(terms)s）÷ %(n)s = %(value)s", terms=shown, n=len(kept), value=value)
 
 
 def composite(inputs: MemberInputs, rules: Rules) -> Composite:
@@ -181,9 +214,9 @@ def composite(inputs: MemberInputs, rules: Rules) -> Composite:
     figures = {
         Component.FORM5_A: _votes(inputs.form5_a, rules.points),
         Component.FORM5_B: _votes(inputs.form5_b, rules.points),
-        Component.ANNEX2: _mean(inputs.annex2, "附件2", rules.trim_annex2),
-        Component.ANNEX3: _mean(inputs.annex3, "附件3"),
-        Component.ANNEX4: _mean(inputs.annex4, "附件4"),
+        Component.ANNEX2: _mean(inputs.annex2, _("没有交回的附件2"), rules.trim_annex2),
+        Component.ANNEX3: _mean(inputs.annex3, _("没有交回的附件3")),
+        Component.ANNEX4: _mean(inputs.annex4, _("没有交回的附件4")),
         Component.INTERVIEW: _votes(inputs.interview, rules.points),
     }
     parts = tuple(
@@ -208,6 +241,10 @@ def reweighting_note(c: Composite) -> str:
     """What the result says when a weighted component is missing."""
     if not c.missing or c.value is None:
         return ""
-    gone = "、".join(p.component.label for p in c.missing)
+    gone = _("、").join(p.component.label for p in c.missing)
     left = sum((p.weight for p in c.used), Decimal(0))
-    return f"缺少 {gone}（没有输入），其余各项按权重重新折算：除以 {left} 而不是 100。"
+    return _(
+        "缺少 %(missing)s（没有输入），其余各项按权重重新折算：除以 %(left)s 而不是 100。",
+        missing=gone,
+        left=left,
+    )

@@ -18,9 +18,10 @@ from decimal import ROUND_FLOOR, Decimal
 from .choices import Form5Choice
 from .composite import Composite
 from .rates import HUNDRED
+from .text import N_, _
 
-FLAG_INCOMPETENT = "不称职票超过有效票的三分之一"
-FLAG_LOW_APPROVAL = "优秀和称职票合计不到有效票的三分之二"
+FLAG_INCOMPETENT = N_("不称职票超过有效票的三分之一")
+FLAG_LOW_APPROVAL = N_("优秀和称职票合计不到有效票的三分之二")
 
 
 def flags(votes: Mapping[Form5Choice, int]) -> tuple[str, ...]:
@@ -31,10 +32,10 @@ def flags(votes: Mapping[Form5Choice, int]) -> tuple[str, ...]:
         return ()
     found = []
     if votes.get(Form5Choice.INCOMPETENT, 0) * 3 > valid:
-        found.append(FLAG_INCOMPETENT)
+        found.append(_(FLAG_INCOMPETENT))
     approved = votes.get(Form5Choice.EXCELLENT, 0) + votes.get(Form5Choice.COMPETENT, 0)
     if approved * 3 < valid * 2:
-        found.append(FLAG_LOW_APPROVAL)
+        found.append(_(FLAG_LOW_APPROVAL))
     return tuple(found)
 
 
@@ -81,7 +82,7 @@ def propose(
     for c in composites:
         if c.value is None:
             grade[c.member_id] = None
-            reasons[c.member_id].append("没有综合得分")
+            reasons[c.member_id].append(_("没有综合得分"))
             study[c.member_id] = True
         else:
             grade[c.member_id] = by_threshold(c.value, rules)
@@ -116,9 +117,15 @@ def _apply_quota(
     for c in candidates:
         if tied and c.value == boundary:
             reasons[c.member_id].append(
-                f"与其他人综合得分并列 {boundary}，优秀名额 {places} 个不够分"
+                _(
+                    "与其他人综合得分并列 %(score)s，优秀名额 %(places)s 个不够分",
+                    score=boundary,
+                    places=places,
+                )
             )
             study[c.member_id] = True
         elif c.value is not None and c.value <= (boundary or Decimal(0)):
             grade[c.member_id] = Form5Choice.COMPETENT
-            reasons[c.member_id].append(f"达到优秀分数线，但超出优秀名额（{places} 个）")
+            reasons[c.member_id].append(
+                _("达到优秀分数线，但超出优秀名额（%(places)s 个）", places=places)
+            )

@@ -17,6 +17,7 @@ from typing import Any
 
 from .choices import FORM5_CODES
 from .tally import RowCounts
+from .text import N_, _
 
 #: A step below 3 would let two watchers who know each other's vote work out a third's.
 MIN_STEP = 3
@@ -32,8 +33,8 @@ class Part(StrEnum):
 
 
 #: Whose slips a part rests on, and whose results it shows, in the meeting page's warning.
-_SLIPS_OF = {Part.A: "表A", Part.B: "表B", Part.FORM6: "全场"}
-_RESULTS_OF = {Part.A: "表A", Part.B: "表B", Part.FORM6: "表6"}
+_SLIPS_OF = {Part.A: N_("表A"), Part.B: N_("表B"), Part.FORM6: N_("全场")}
+_RESULTS_OF = {Part.A: N_("表A"), Part.B: N_("表B"), Part.FORM6: N_("表6")}
 
 
 @dataclass(frozen=True)
@@ -124,15 +125,23 @@ class ShortTable:
     @property
     def message(self) -> str:
         """What the meeting page says before the box opens."""
-        slips, results, k = _SLIPS_OF[self.part], _RESULTS_OF[self.part], self.step
-        if self.slips < k:
-            return (
-                f"{slips}只有 {self.slips} 张测评码，少于步长（{k}）："
-                f"{results}的实时结果在关闭投票箱之前不会出现，只在关闭后显示。"
+        words = {
+            "slips": _(_SLIPS_OF[self.part]),
+            "results": _(_RESULTS_OF[self.part]),
+            "n": self.slips,
+            "k": self.step,
+        }
+        if self.slips < self.step:
+            return _(
+                "%(slips)s只有 %(n)s 张测评码，少于步长（%(k)s）："
+                "%(results)s的实时结果在关闭投票箱之前不会出现，只在关闭后显示。",
+                **words,
             )
-        return (
-            f"{slips}只有 {self.slips} 张测评码，少于步长的两倍（{2 * k}）："
-            f"{results}的实时结果要收回满 {k} 票才出现，之后直到关闭投票箱都不再更新。"
+        return _(
+            "%(slips)s只有 %(n)s 张测评码，少于步长的两倍（%(twice)s）："
+            "%(results)s的实时结果要收回满 %(k)s 票才出现，之后直到关闭投票箱都不再更新。",
+            twice=2 * self.step,
+            **words,
         )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .ballot_spec import BallotSpec, Row
 from .choices import COMMENT_MAX_CHARS, Special
+from .text import _
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,10 @@ def _read_row(row: Row, values: list[str], *, paper: bool) -> tuple[str, str | N
     if not values:
         return Special.EMPTY, None
     if len(values) > 1:
-        return Special.EMPTY, "每项只能选一个等次，请重新选择。"
+        return Special.EMPTY, _("每项只能选一个等次，请重新选择。")
     allowed = row.codes + ((Special.EMPTY, Special.OVER_MARKED) if paper else ())
     if values[0] not in allowed:
-        return Special.EMPTY, "这一项的选择无法识别，请重新选择。"
+        return Special.EMPTY, _("这一项的选择无法识别，请重新选择。")
     return values[0], None
 
 
@@ -62,7 +63,11 @@ def clean_comment(text: str) -> tuple[str, str | None]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     kept = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C").strip()
     if len(kept) > COMMENT_MAX_CHARS:
-        return kept, f"评议意见最多 {COMMENT_MAX_CHARS} 字，现在是 {len(kept)} 字，请删减后再提交。"
+        return kept, _(
+            "评议意见最多 %(most)s 字，现在是 %(n)s 字，请删减后再提交。",
+            most=COMMENT_MAX_CHARS,
+            n=len(kept),
+        )
     return kept, None
 
 

@@ -1,7 +1,8 @@
 """The district leaders' list (区领导及其分管或联系单位) as the admin pastes it from Excel or a
 document: one leader a line, checked against the unit list, for issuing annex 2's score sheets.
 
-Each bad line gets one Chinese sentence saying what to fix; only good lines become leaders."""
+Each bad line gets one sentence (in the reader's language) saying what to fix; only good lines
+become leaders. The pasted text itself is read as Chinese in either language."""
 
 from __future__ import annotations
 
@@ -9,17 +10,23 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from .text import N_, _
+
 #: At most this many leader lines in one paste (blank lines and the header not counted).
 MOST_LINES = 500
 MOST_NAME = 64
 MOST_POST = 120
-TOO_MANY_LINES = f"一次最多粘贴 {MOST_LINES} 行，请分几次粘贴。"
+_TOO_MANY = N_("一次最多粘贴 %(most)s 行，请分几次粘贴。")
+#: The refusal of a longer paste, as the Chinese reader gets it.
+TOO_MANY_LINES = _TOO_MANY % {"most": MOST_LINES}
+#: The header's first column (a header line is skipped).
+_HEADER = "姓名"  # official: matched in the pasted text
 
-_COMMAS = re.compile(r"[，,]")
-_UNIT_SEPARATORS = re.compile(r"[、；;，,/\s]+")
+_COMMAS = re.compile(r"[，,]")  # official: separators matched in the pasted text
+_UNIT_SEPARATORS = re.compile(r"[、；;，,/\s]+")  # official: separators matched in the pasted text
 #: What the 4th column may hold, compared in lower case.
-_TOP = frozenset({"是", "四大家", "√", "✓", "y", "yes", "1"})
-_NOT_TOP = frozenset({"", "否", "n", "no", "0"})
+_TOP = frozenset({"是", "四大家", "√", "✓", "y", "yes", "1"})  # official: matched in the paste
+_NOT_TOP = frozenset({"", "否", "n", "no", "0"})  # official: matched in the paste
 
 
 @dataclass(frozen=True)
@@ -63,35 +70,48 @@ def _read_line(
     """The leader on one line, or the line's problem as one sentence. Records the name in
     seen (name -> first line) so that a later line with the same name is told."""
     if len(columns) > 4:
-        return (
-            f"第 {line_no} 行：最多四列（姓名、职务、分管或联系单位、是否四大家领导），"
-            f"这一行有 {len(columns)} 列；几个单位之间请用「、」隔开。"
+        return _(
+            "第 %(line)s 行：最多四列（姓名、职务、分管或联系单位、是否四大家领导），"
+            "这一行有 %(n)s 列；几个单位之间请用「、」隔开。",
+            line=line_no,
+            n=len(columns),
         )
     name, post, cell, mark = (columns + ["", "", ""])[:4]
     faults: list[str] = []
     if not name:
-        faults.append("姓名是空的，请在第一列填写姓名")
+        faults.append(_("姓名是空的，请在第一列填写姓名"))
     elif len(name) > MOST_NAME:
-        faults.append(f"姓名最多 {MOST_NAME} 个字，这一行有 {len(name)} 个字")
+        faults.append(_("姓名最多 %(most)s 个字，这一行有 %(n)s 个字", most=MOST_NAME, n=len(name)))
     elif squeezed(name) in seen:
         first = seen[squeezed(name)]
-        faults.append(f"「{name}」在第 {first} 行已经填过，同一位领导的单位请写在同一行")
+        faults.append(
+            _(
+                "「%(name)s」在第 %(first)s 行已经填过，同一位领导的单位请写在同一行",
+                name=name,
+                first=first,
+            )
+        )
     else:
         seen[squeezed(name)] = line_no
     if len(post) > MOST_POST:
-        faults.append(f"职务最多 {MOST_POST} 个字，这一行有 {len(post)} 个字")
+        faults.append(_("职务最多 %(most)s 个字，这一行有 %(n)s 个字", most=MOST_POST, n=len(post)))
     units = _units(cell)
     missing = [u for u in units if u not in known]
     if missing:
-        listed = "、".join(f"「{u}」" for u in missing)
-        faults.append(f"找不到单位{listed}，请先在单位名单里添加，或改成名单上的名称")
+        listed = _("、").join(_("「%(unit)s」", unit=u) for u in missing)
+        faults.append(
+            _(
+                "找不到单位%(units)s，请先在单位名单里添加，或改成名单上的名称",
+                units=listed,
+            )
+        )
     is_top = mark.lower() in _TOP
     if not is_top and mark.lower() not in _NOT_TOP:
-        faults.append("第四列只填「是」或留空（是否四大家领导）")
+        faults.append(_("第四列只填「是」或留空（是否四大家领导）"))
     elif not units and not is_top:
-        faults.append("请填写分管或联系的单位，或在第四列填「是」表示四大家领导")
+        faults.append(_("请填写分管或联系的单位，或在第四列填「是」表示四大家领导"))
     if faults:
-        return f"第 {line_no} 行：{'；'.join(faults)}。"
+        return _("第 %(line)s 行：%(faults)s。", line=line_no, faults=_("；").join(faults))
     return LeaderLine(line_no, name, post, units, is_top)
 
 
@@ -101,10 +121,10 @@ def parse_leader_lines(text: str, known_units: Collection[str]) -> PasteResult:
     Blank lines are skipped but still counted in the line numbers."""
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     rows = [(n, columns) for n, line in enumerate(lines, start=1) if (columns := _columns(line))]
-    if rows and squeezed(rows[0][1][0]) == "姓名":
+    if rows and squeezed(rows[0][1][0]) == _HEADER:
         rows = rows[1:]
     if len(rows) > MOST_LINES:
-        return PasteResult((), (TOO_MANY_LINES,))
+        return PasteResult((), (_(_TOO_MANY, most=MOST_LINES),))
     known = frozenset(known_units)
     seen: dict[str, int] = {}
     leaders: list[LeaderLine] = []

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from .ballot_spec import BallotSpec, Choice, Row
 from .choices import SPECIAL_LABELS, Special
+from .text import N_, _
 
 
 class PaperPhase(StrEnum):
@@ -24,15 +25,16 @@ class PaperPhase(StrEnum):
 
     @property
     def label(self) -> str:
-        return PHASE_LABELS[self]
+        return _(PHASE_LABELS[self])
 
 
 PHASE_LABELS = {
-    PaperPhase.FIRST: "第一遍录入中",
-    PaperPhase.SECOND: "待第二人核录",
-    PaperPhase.COUNTED: "已计入",
+    PaperPhase.FIRST: N_("第一遍录入中"),
+    PaperPhase.SECOND: N_("待第二人核录"),
+    PaperPhase.COUNTED: N_("已计入"),
 }
-PASS_LABELS = {1: "第一遍", 2: "第二遍"}
+#: The passes as a page names them (shown through `_`).
+PASS_LABELS = {1: N_("第一遍"), 2: N_("第二遍")}
 
 #: The two marks a paper row may hold besides a choice, offered after the choices.
 PAPER_CHOICES = (
@@ -59,7 +61,8 @@ def blank_marks(spec: BallotSpec) -> dict[str, str]:
 
 def short_marks(spec: BallotSpec, marks: Mapping[str, str]) -> str:
     """A sheet in one line for the teller's list: one character per row, form 5 then form 6
-    (for example 「优称基不—× / 好较」; — is 未填, × is 多选)."""
+    (for example 「优称基不—× / 好较」; — is 未填, × is 多选): the first character of each
+    choice's label in the reader's language."""
     short = {Special.EMPTY.value: "—", Special.OVER_MARKED.value: "×"}
 
     def one(row: Row) -> str:
@@ -67,7 +70,7 @@ def short_marks(spec: BallotSpec, marks: Mapping[str, str]) -> str:
         if mark in short:
             return short[mark]
         label = next((c.label for c in row.choices if c.code == mark), "?")
-        return label[0]
+        return _(label)[0]
 
     parts = ["".join(one(r) for r in rows) for rows in (spec.form5, spec.form6) if rows]
     return " / ".join(parts)
@@ -83,12 +86,20 @@ class Difference:
     second: str
 
     def describe(self) -> str:
+        """The difference as a sentence in the reader's language."""
         if self.row is None:
-            return f"第一遍录了 {self.first} 张，第二遍录了 {self.second} 张。"
-        labels = {c.code: c.label for c in self.row.choices}
-        return (
-            f"第 {self.sheet} 张「{self.row.title}」：第一遍是「{labels.get(self.first, self.first)}」，"
-            f"第二遍是「{labels.get(self.second, self.second)}」。"
+            return _(
+                "第一遍录了 %(first)s 张，第二遍录了 %(second)s 张。",
+                first=self.first,
+                second=self.second,
+            )
+        labels = {c.code: _(c.label) for c in self.row.choices}
+        return _(
+            "第 %(sheet)s 张「%(row)s」：第一遍是「%(first)s」，第二遍是「%(second)s」。",
+            sheet=self.sheet,
+            row=self.row.title,
+            first=labels.get(self.first, self.first),
+            second=labels.get(self.second, self.second),
         )
 
 

@@ -13,10 +13,22 @@ from datetime import date
 from decimal import Decimal
 
 from .rates import percent as rates_percent
+from .text import N_, _
 
 #: The states a meeting passes, in order, as the dashboard counts them.
 STAGES = ("draft", "open", "closed", "certified")
-STAGE_LABELS = {"draft": "草稿", "open": "投票中", "closed": "已关闭", "certified": "已确认"}
+#: Marked for the catalogue: shown through `_` (stage_label).
+STAGE_LABELS = {
+    "draft": N_("草稿"),
+    "open": N_("投票中"),
+    "closed": N_("已关闭"),
+    "certified": N_("已确认"),
+}
+
+
+def stage_label(stage: str) -> str:
+    """A stage's name in the reader's language."""
+    return _(STAGE_LABELS[stage])
 
 
 @dataclass(frozen=True)
@@ -97,17 +109,17 @@ def missing_for(f: UnitFigures) -> tuple[str, ...]:
     organisation needs no roster (it is rated with form 6 only)."""
     found = []
     if f.group_id is None:
-        found.append("未分考核组")
+        found.append(_("未分考核组"))
     if f.members == 0 and f.kind != "party_org":
-        found.append("名单为空")
+        found.append(_("名单为空"))
     total = sum(f.meetings.values())
     if total == 0:
-        found.append("还没有测评会")
+        found.append(_("还没有测评会"))
     elif f.meetings.get("certified", 0) < total:
         waiting = total - f.meetings.get("certified", 0)
-        found.append(f"{waiting} 次会议未确认结果")
+        found.append(_("%(n)s 次会议未确认结果", n=waiting))
     if f.sheets > f.sheets_back:
-        found.append(f"{f.sheets - f.sheets_back} 张评分表未交")
+        found.append(_("%(n)s 张评分表未交", n=f.sheets - f.sheets_back))
     return tuple(found)
 
 
@@ -117,7 +129,7 @@ def campaign_progress(rows: Iterable[UnitFigures]) -> list[GroupProgress]:
     for f in rows:
         key = f.group_id
         if key not in groups:
-            name = f.group_name if key is not None else "未分组"
+            name = f.group_name if key is not None else _("未分组")
             groups[key] = GroupProgress(key, name, f.group_position if key is not None else 10**6)
         groups[key].units.append(UnitProgress(f, missing_for(f)))
     ordered = sorted(groups.values(), key=lambda g: (g.position, g.name))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from .text import N_, _
+
 
 class Role(StrEnum):
     ADMIN = "admin"  #: 区委组织部干部一科: everything
@@ -12,10 +14,15 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        """The role's name in the reader's language (ROLE_LABELS holds the Chinese)."""
+        return _(ROLE_LABELS[self])
 
 
-ROLE_LABELS = {Role.ADMIN: "管理员", Role.ORGANIZER: "考核组", Role.TELLER: "计票人/监票人"}
+ROLE_LABELS = {
+    Role.ADMIN: N_("管理员"),
+    Role.ORGANIZER: N_("考核组"),
+    Role.TELLER: N_("计票人/监票人"),
+}
 
 
 def may_see_unit(role: Role, user_group: int | None, unit_group: int | None) -> bool:

@@ -8,15 +8,24 @@ is now; one changed after it is assessed in the old post, in the old unit.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
 
-#: Lengths the stored roster holds (models.people: Member and Unit).
-LIMITS = {"name": ("姓名", 64), "unit": ("单位", 120), "post": ("职务", 120)}
-LIMITS |= {"portfolio": ("分管工作", 255), "old_unit": ("原单位", 120), "old_post": ("原职务", 120)}
+from .campaign import MONTHS, month_day
+from .text import N_, _
+
+#: Lengths the stored roster holds (models.people: Member and Unit), with the columns'
+#: names (marked for the catalogue: shown through `_`).
+LIMITS = {"name": (N_("姓名"), 64), "unit": (N_("单位"), 120), "post": (N_("职务"), 120)}
+LIMITS |= {
+    "portfolio": (N_("分管工作"), 255),
+    "old_unit": (N_("原单位"), 120),
+    "old_post": (N_("原职务"), 120),
+}
 
 
 def default_cutoff(year: int) -> date:
@@ -25,12 +34,32 @@ def default_cutoff(year: int) -> date:
 
 
 def day_label(day: date) -> str:
-    """A date as the rule phrases print it: 9月30日."""
-    return f"{day.month}月{day.day}日"
+    """A date as the stored rule phrases write it, whatever the reader's language: 9月30日
+    (`domain.campaign.month_day` is the same day for the reader)."""
+    return f"{day.month}月{day.day}日"  # official (stored in Member.placed_by)
+
+
+def _full_date(day: date) -> str:
+    """A date in a sentence, in the reader's language: 2026年10月8日 (Oct 8, 2026)."""
+    return _(
+        "%(year)s年%(month)s%(day)s日", year=day.year, month=_(MONTHS[day.month - 1]), day=day.day
+    )
 
 
 def _lines_label(numbers: Iterable[int]) -> str:
-    return "第 " + "、".join(str(n) for n in numbers) + " 行"
+    return _("第 %(numbers)s 行", numbers=_("、").join(str(n) for n in numbers))
+
+
+def quoted(names: Iterable[str]) -> str:
+    """Names each in quotes, as a sentence lists them: 「甲」「乙」 (“甲”, “乙” in English)."""
+    marks = [_("「%(name)s」", name=name) for name in names]
+    together = all(m.startswith("「") and m.endswith("」") for m in marks)  # official
+    return ("" if together else ", ").join(marks)
+
+
+def _on_line(n: int, text: str) -> str:
+    """A sentence about line n, as every roster problem begins: 第 n 行：…"""
+    return _("第 %(n)s 行：%(text)s", n=n, text=text)
 
 
 @dataclass(frozen=True)
@@ -68,14 +97,48 @@ class Rule(StrEnum):
     CONCURRENT = "concurrent"  #: 兼任: a post other than the person's main one
 
     def text(self, cutoff: date) -> str:
-        """The rule as the preview prints it, with the campaign's own cut-off."""
-        day = day_label(cutoff)
-        return {
-            Rule.CURRENT: "按现任职务考核",
-            Rule.CHANGED_BEFORE: f"{day}前异动，按新任职务考核",
-            Rule.CHANGED_AFTER: f"{day}后异动，在原单位按原职务考核",
-            Rule.CONCURRENT: "兼任，按主要职务考核",
-        }[self]
+        """The rule's phrase with the campaign's own cut-off, as a member stores it
+        (Member.placed_by): Chinese whatever the reader's language; `reason_label` shows it."""
+        return _PHRASES[self].format(day=day_label(cutoff))
+
+    def label(self, cutoff: date) -> str:
+        """The rule as the preview prints it, in the reader's language."""
+        return _(_LABELS[self], day=month_day(cutoff))
+
+
+#: The rule phrases as stored ({day}: day_label of the cut-off).
+_PHRASES = {
+    Rule.CURRENT: "按现任职务考核",  # official (stored in Member.placed_by)
+    Rule.CHANGED_BEFORE: "{day}前异动，按新任职务考核",  # official
+    Rule.CHANGED_AFTER: "{day}后异动，在原单位按原职务考核",  # official
+    Rule.CONCURRENT: "兼任，按主要职务考核",  # official
+}
+#: The same phrases for the reader (day: month_day of the cut-off).
+_LABELS = {
+    Rule.CURRENT: N_("按现任职务考核"),
+    Rule.CHANGED_BEFORE: N_("%(day)s前异动，按新任职务考核"),
+    Rule.CHANGED_AFTER: N_("%(day)s后异动，在原单位按原职务考核"),
+    Rule.CONCURRENT: N_("兼任，按主要职务考核"),
+}
+_STORED_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")  # official (day_label's form)
+
+
+def reason_label(reason: str) -> str:
+    """A stored rule phrase (Rule.text, Member.placed_by) in the reader's language; a text
+    that is no rule's phrase comes back as it is."""
+    for rule, phrase in _PHRASES.items():
+        head, day, tail = phrase.partition("{day}")
+        if not day:
+            if reason == phrase:
+                return rule.label(date(2000, 9, 30))
+            continue
+        found = re.fullmatch(re.escape(head) + _STORED_DAY.pattern + re.escape(tail), reason)
+        if found:
+            try:
+                return rule.label(date(2000, int(found[1]), int(found[2])))
+            except ValueError:  # no such day: not a phrase this code wrote
+                return reason
+    return reason
 
 
 @dataclass(frozen=True)
@@ -142,33 +205,47 @@ class RosterCheck:
 
 def _line_problems(line: RosterLine, cutoff: date) -> list[Problem]:
     """What is wrong with a line on its own: empty or long cells, dates, old post."""
-    n, day, out = line.line_no, day_label(cutoff), []
-    required = (("姓名", line.name), ("单位", line.unit), ("职务", line.post))
-    empty = [label for label, value in required if not value]
+    n, day, out = line.line_no, month_day(cutoff), []
+    required = ((N_("姓名"), line.name), (N_("单位"), line.unit), (N_("职务"), line.post))
+    empty = [_(label) for label, value in required if not value]
     if empty:
-        out.append(Problem(n, f"第 {n} 行：没有填写{'、'.join(empty)}，请补上后重新导入。"))
+        text = _("没有填写%(fields)s，请补上后重新导入。", fields=_("、").join(empty))
+        out.append(Problem(n, _on_line(n, text)))
     for key, (label, limit) in LIMITS.items():
         if len(getattr(line, key)) > limit:
-            out.append(Problem(n, f"第 {n} 行：{label}超过 {limit} 个字，请改短后重新导入。"))
+            text = _(
+                "%(field)s超过 %(limit)s 个字，请改短后重新导入。", field=_(label), limit=limit
+            )
+            out.append(Problem(n, _on_line(n, text)))
     changed = line.changed_on
     if changed is not None and changed > cutoff:
-        missing = [
-            label for label, v in (("原单位", line.old_unit), ("原职务", line.old_post)) if not v
-        ]
+        olds = ((N_("原单位"), line.old_unit), (N_("原职务"), line.old_post))
+        missing = [_(label) for label, v in olds if not v]
         if missing:
-            what = "和".join(missing)
-            out.append(Problem(n, f"第 {n} 行：{day}后异动的人员要填写{what}，请补上后重新导入。"))
+            what = _("%(a)s和%(b)s", a=missing[0], b=missing[1]) if len(missing) > 1 else missing[0]
+            text = _(
+                "%(day)s后异动的人员要填写%(fields)s，请补上后重新导入。", day=day, fields=what
+            )
+            out.append(Problem(n, _on_line(n, text)))
     if changed is None and (line.old_unit or line.old_post):
-        text = f"填了原单位或原职务但没有填任职变动日期，将按现任职务考核；如是{day}后异动，请补上任职变动日期。"
+        text = _(
+            "填了原单位或原职务但没有填任职变动日期，将按现任职务考核；"
+            "如是%(day)s后异动，请补上任职变动日期。",
+            day=day,
+        )
         out.append(_warning(n, text))
     if changed is not None and changed.year > cutoff.year:
-        shown = f"{changed.year}年{changed.month}月{changed.day}日"
-        out.append(_warning(n, f"任职变动日期{shown}晚于{cutoff.year}年底，请核对是否填错。"))
+        text = _(
+            "任职变动日期%(day)s晚于%(year)s年底，请核对是否填错。",
+            day=_full_date(changed),
+            year=cutoff.year,
+        )
+        out.append(_warning(n, text))
     return out
 
 
 def _warning(n: int, text: str) -> Problem:
-    return Problem(n, f"第 {n} 行：{text}", is_error=False)
+    return Problem(n, _on_line(n, text), is_error=False)
 
 
 def _own_placement(line: RosterLine, cutoff: date) -> tuple[Rule, str, str]:
@@ -195,29 +272,41 @@ def _main_line(lines: Sequence[RosterLine], *, campaign_wide: bool) -> tuple[int
     if len(lines) == 1 and lines[0].is_main is None:
         return numbers[0], ""
     if len(mains) > 1:
-        return None, (
-            f"{name}在{where}有 {len(lines)} 个职务，{_lines_label(mains)}都标为主要职务，"
-            "只能有一个，请把其余的改为“否”后重新导入。"
+        return None, _(
+            "%(name)s在%(where)s有 %(count)s 个职务，%(mains)s都标为主要职务，"
+            "只能有一个，请把其余的改为“否”后重新导入。",
+            name=name,
+            where=where,
+            count=len(lines),
+            mains=_lines_label(mains),
         )
     if not campaign_wide and all(ln.is_main is False for ln in lines):
-        return _ELSEWHERE, (
-            f"{name}的“主要职务”填了“否”，本名册中没有其主要职务，这里只显示为兼任、不考核；"
-            "请确认主要职务所在单位的名册中有此人。"
+        return _ELSEWHERE, _(
+            "%(name)s的“主要职务”填了“否”，本名册中没有其主要职务，这里只显示为兼任、不考核；"
+            "请确认主要职务所在单位的名册中有此人。",
+            name=name,
         )
     if len(lines) == 1:
-        return None, f"{name}只有这一个职务，“主要职务”却填了“否”，请改为“是”或留空后重新导入。"
-    return None, (
-        f"{name}在{where}有 {len(lines)} 个职务，但没有标明主要职务，"
-        "请在主要职务那一行的“主要职务”填“是”、其余填“否”后重新导入。"
+        return None, _(
+            "%(name)s只有这一个职务，“主要职务”却填了“否”，请改为“是”或留空后重新导入。",
+            name=name,
+        )
+    return None, _(
+        "%(name)s在%(where)s有 %(count)s 个职务，但没有标明主要职务，"
+        "请在主要职务那一行的“主要职务”填“是”、其余填“否”后重新导入。",
+        name=name,
+        where=where,
+        count=len(lines),
     )
 
 
 def _repeat_problem(line: RosterLine, first: RosterLine) -> Problem:
     n = line.line_no
-    return Problem(
-        n,
-        f"第 {n} 行：与第 {first.line_no} 行重复（姓名、单位、职务都相同），请删去其中一行后重新导入。",
+    text = _(
+        "与第 %(first)s 行重复（姓名、单位、职务都相同），请删去其中一行后重新导入。",
+        first=first.line_no,
     )
+    return Problem(n, _on_line(n, text))
 
 
 def place_roster(
@@ -245,7 +334,7 @@ def place_roster(
         if repeated:
             problems.append(_repeat_problem(line, lines[first]))
         elif why:
-            problems.append(Problem(line.line_no, f"第 {line.line_no} 行：{why}", main is None))
+            problems.append(Problem(line.line_no, _on_line(line.line_no, why), main is None))
         placements.append(_placement(line, cutoff, problems, main, repeated=repeated))
     return RosterCheck(cutoff, tuple(placements))
 
@@ -273,13 +362,14 @@ def _placement(
 
 # Re-imports: what changes between the stored roster and a new one.
 
-#: The fields a re-import compares, with their Chinese heads.
+#: The fields a re-import compares, with their Chinese heads (marked for the catalogue:
+#: shown through `_`).
 FIELD_LABELS = {
-    "unit": "单位",
-    "post": "职务",
-    "portfolio": "分管工作",
-    "is_principal": "党政正职",
-    "is_secretary": "党组织书记",
+    "unit": N_("单位"),
+    "post": N_("职务"),
+    "portfolio": N_("分管工作"),
+    "is_principal": N_("党政正职"),
+    "is_secretary": N_("党组织书记"),
 }
 
 
@@ -297,7 +387,7 @@ class EntryChange:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        return tuple(FIELD_LABELS[f] for f in self.fields)
+        return tuple(_(FIELD_LABELS[f]) for f in self.fields)
 
 
 @dataclass(frozen=True)

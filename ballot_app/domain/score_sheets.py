@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from .rates import round_cent
+from .text import N_, _
 
 
 class SheetKind(StrEnum):
@@ -28,7 +29,18 @@ class SheetKind(StrEnum):
 
     @property
     def label(self) -> str:
+        """The official title, always Chinese: printed on the filed sheets and the raters' pages."""
         return KIND_LABELS[self]
+
+    @property
+    def staff_title(self) -> str:
+        """The title in the reader's language, for staff screens and exports."""
+        return _(KIND_LABELS[self])
+
+    @property
+    def short_title(self) -> str:
+        """附件2, 附件3, 附件4 in the reader's language (both annex 2 kinds read 附件2)."""
+        return _(SHORT_TITLES[self])
 
     @property
     def must_differ(self) -> bool:
@@ -37,7 +49,13 @@ class SheetKind(StrEnum):
 
     @property
     def score_head(self) -> str:
-        return "工作目标考核得分" if self == SheetKind.ANNEX3 else "综合评价得分"
+        """The score column's official head, always Chinese (the prints split it in two)."""
+        return N_("工作目标考核得分") if self == SheetKind.ANNEX3 else N_("综合评价得分")
+
+    @property
+    def score_title(self) -> str:
+        """The score column's head in the reader's language, for staff screens."""
+        return _(self.score_head)
 
 
 class SheetState(StrEnum):
@@ -47,7 +65,7 @@ class SheetState(StrEnum):
 
     @property
     def label(self) -> str:
-        return STATE_LABELS[self]
+        return _(STATE_LABELS[self])
 
     @property
     def is_open(self) -> bool:
@@ -56,23 +74,43 @@ class SheetState(StrEnum):
 
 
 STATE_LABELS = {
-    SheetState.ISSUED: "未交",
-    SheetState.RETURNED: "已交回",
-    SheetState.REOPENED: "已退回修改",
+    SheetState.ISSUED: N_("未交"),
+    SheetState.RETURNED: N_("已交回"),
+    SheetState.REOPENED: N_("已退回修改"),
 }
 
+#: The official titles: `label` gives them as printed (Chinese, the filed forms' wording);
+#: `staff_title` translates them for staff screens, hence in the catalogue too.
 KIND_LABELS = {
-    SheetKind.ANNEX2: "附件2 区管领导班子成员履职情况计分表（分管或联系区领导）",
-    SheetKind.ANNEX2_PRINCIPALS: "附件2 区管领导班子党政正职履职情况计分表（四大家领导）",
-    SheetKind.ANNEX3: "附件3 区管领导班子副职分管工作目标考核得分表（单位绩效考核领导小组）",
-    SheetKind.ANNEX4: "附件4 区管领导班子副职履职情况计分表（党政正职）",
+    SheetKind.ANNEX2: N_(
+        "附件2 区管领导班子成员履职情况计分表（分管或联系区领导）"  # official
+    ),
+    SheetKind.ANNEX2_PRINCIPALS: N_(
+        "附件2 区管领导班子党政正职履职情况计分表（四大家领导）"  # official
+    ),
+    SheetKind.ANNEX3: N_(
+        "附件3 区管领导班子副职分管工作目标考核得分表（单位绩效考核领导小组）"  # official
+    ),
+    SheetKind.ANNEX4: N_(
+        "附件4 区管领导班子副职履职情况计分表（党政正职）"  # official
+    ),
+}
+SHORT_TITLES = {
+    SheetKind.ANNEX2: N_("附件2"),
+    SheetKind.ANNEX2_PRINCIPALS: N_("附件2"),
+    SheetKind.ANNEX3: N_("附件3"),
+    SheetKind.ANNEX4: N_("附件4"),
 }
 
-ALL_EQUAL = "评分应根据履职情况适当拉开档次，不能完全相同"
+#: A principal's role as a sheet keeps it (Chinese, stored); translated where shown.
+PRINCIPAL_ROLE = N_("党政正职")
+
+#: The rule as the notice words it; shown through `_` (sheet_problem begins with it).
+ALL_EQUAL = N_("评分应根据履职情况适当拉开档次，不能完全相同")
 HIGHEST = Decimal(100)
 _SCORE = re.compile(r"(?:100(?:\.0)?|[0-9]{1,2}(?:\.[0-9])?)")
 _NUMBER = re.compile(r"-?[0-9]{1,12}(?:\.[0-9]{1,12})?")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")  # official: typed input
 
 
 # --- who rates whom ------------------------------------------------------------------------
@@ -146,7 +184,7 @@ def propose_sheets(
         if unit_id in group_raters:
             sheets.append(ProposedSheet(SheetKind.ANNEX3, group_raters[unit_id], unit_id, deputies))
         for principal in (m for m in members if m.is_principal):
-            rater = Rater(f"principal:{principal.member_id}", principal.name, "党政正职")
+            rater = Rater(f"principal:{principal.member_id}", principal.name, PRINCIPAL_ROLE)
             sheets.append(ProposedSheet(SheetKind.ANNEX4, rater, unit_id, deputies))
     return sheets
 
@@ -171,15 +209,15 @@ def score_problem(text: str) -> str | None:
     """Why a typed score cannot be used, as a sentence that says what to type; None if fine."""
     clean = text.strip().translate(_FULL_WIDTH)
     if not clean:
-        return "请填写得分（0 到 100 分）。"
+        return _("请填写得分（0 到 100 分）。")
     if parse_score(clean) is not None:
         return None
     if not _NUMBER.fullmatch(clean):
-        return "得分只填数字，例如 92 或 88.5。"
+        return _("得分只填数字，例如 92 或 88.5。")
     value = Decimal(clean)
     if clean.startswith("-") or value > HIGHEST:
-        return "得分要在 0 到 100 分之间。"
-    return "得分最多保留一位小数，例如 88.5。"
+        return _("得分要在 0 到 100 分之间。")
+    return _("得分最多保留一位小数，例如 88.5。")
 
 
 @dataclass(frozen=True)
@@ -215,7 +253,7 @@ def check_sheet(
         score_text, remark = typed.get(member_id, ("", ""))
         problem = score_problem(score_text)
         if problem is None and len(remark) > REMARK_MOST:
-            problem = f"备注最多 {REMARK_MOST} 个字。"
+            problem = _("备注最多 %(most)s 个字。", most=REMARK_MOST)
         if problem:
             problems[member_id] = problem
             continue
@@ -225,7 +263,7 @@ def check_sheet(
     sheet_problem = None
     all_equal = len(rows) >= 2 and len({r.score for r in rows}) == 1
     if not problems and kind.must_differ and all_equal:
-        sheet_problem = ALL_EQUAL + "：请按每个人的履职情况分别打分后再提交。"
+        sheet_problem = _("%(rule)s：请按每个人的履职情况分别打分后再提交。", rule=_(ALL_EQUAL))
     return SheetCheck(tuple(rows), problems, sheet_problem)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from .choices import FORM6_CODES, Form6Choice
 from .rates import percent, read_percent, shares
 from .tally import ABSTAIN, INVALID, RowCounts
+from .text import N_
 
 
 class PassRateBase(StrEnum):
@@ -23,17 +24,18 @@ class PassRateBase(StrEnum):
 
     @property
     def label(self) -> str:
+        """As slip 7 prints it (Chinese); a staff page shows `_(label)`."""
         return PASS_RATE_BASE_LABELS[self]
 
 
 PASS_RATE_BASE_LABELS = {
-    PassRateBase.VALID: "有效票（含弃权）",
-    PassRateBase.GRADED: "评定票（不含弃权）",
-    PassRateBase.RETURNED: "收回票",
-    PassRateBase.PARTICIPANTS: "评议人员",
+    PassRateBase.VALID: N_("有效票（含弃权）"),
+    PassRateBase.GRADED: N_("评定票（不含弃权）"),
+    PassRateBase.RETURNED: N_("收回票"),
+    PassRateBase.PARTICIPANTS: N_("评议人员"),
 }
 
-RETURNED_EXCEEDS_ISSUED = (
+RETURNED_EXCEEDS_ISSUED = N_(
     "收回的票数多于发出的票数，测评无效，应重新进行测评。请作废本轮结果，重新发票测评。"
 )
 

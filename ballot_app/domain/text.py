@@ -6,13 +6,16 @@ through `_` where a person reads them: the web layer installs its translator her
 always Chinese, gets them back unchanged. Outside a request (tests, the command line) `_`
 leaves them Chinese. Nothing here imports Flask.
 
-`N_` marks a message kept in a table at import time (a label, a constant) for the catalogue;
+`in_chinese()` keeps them Chinese where they are stored rather than read (the audit log's
+details, a grade record's reasons). `N_` marks a message kept in a table at import time (a label, a constant) for the catalogue;
 whoever shows it passes it through `_` then.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 
@@ -21,6 +24,9 @@ def _unchanged(message: str) -> str:
 
 
 _translate: Callable[[str], str] = _unchanged
+#: Set while a record is being written (an audit log detail, a stored reason): records are
+#: kept in Chinese, the language of the forms, whoever writes them.
+_for_the_record: ContextVar[bool] = ContextVar("for_the_record", default=False)
 
 
 def install(translate: Callable[[str], str]) -> None:
@@ -29,9 +35,19 @@ def install(translate: Callable[[str], str]) -> None:
     _translate = translate
 
 
+@contextmanager
+def in_chinese() -> Iterator[None]:
+    """Inside this block `_` leaves every message Chinese: for text that is stored."""
+    token = _for_the_record.set(True)
+    try:
+        yield
+    finally:
+        _for_the_record.reset(token)
+
+
 def _(message: str, **params: Any) -> str:
     """`message` in the reader's language, with `%(name)s` filled from `params`."""
-    text = _translate(message)
+    text = message if _for_the_record.get() else _translate(message)
     return text % params if params else text
 
 

@@ -74,7 +74,7 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     #: its own, so every page works on it as on the real one, and 「结束演练」 deletes it with
     #: everything in it; it never counts anywhere (services/rehearsal.py).
     rehearsal_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True, unique=True
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

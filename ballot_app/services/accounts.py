@@ -12,7 +12,8 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import writes
-from ..domain.roles import Role
+from ..domain.roles import ROLE_LABELS, Role
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import Group, User
 from . import throttle
@@ -25,14 +26,13 @@ from .roster import group_named
 MIN_PASSWORD_LENGTH = 10
 MAX_USERNAME_LENGTH = 64
 #: The one sentence for a username that cannot be had, taken or unusable alike: a form that
-#: told them apart would tell whether an account exists.
-USERNAME_REFUSED = "这个用户名不能使用，请换一个（例如在后面加上数字）。"
-PASSWORD_TOO_SHORT = (
-    f"密码至少 {MIN_PASSWORD_LENGTH} 位，请换一个更长的密码（例如几个词连在一起再加上数字）。"
-)
-PASSWORD_ONE_KIND = "密码不能只用一种字符（例如全是数字），请把字母、数字或符号混合起来用。"
-PASSWORD_IS_USERNAME = "密码不能是用户名，也不能是用户名加几个数字，请换一个。"
-PASSWORD_COMMON = "这个密码太常见，很容易被猜到，请换一个。"
+#: told them apart would tell whether an account exists. (Message ids: shown through `_`.)
+USERNAME_REFUSED = N_("这个用户名不能使用，请换一个（例如在后面加上数字）。")
+#: %(n)s is MIN_PASSWORD_LENGTH.
+PASSWORD_TOO_SHORT = N_("密码至少 %(n)s 位，请换一个更长的密码（例如几个词连在一起再加上数字）。")
+PASSWORD_ONE_KIND = N_("密码不能只用一种字符（例如全是数字），请把字母、数字或符号混合起来用。")
+PASSWORD_IS_USERNAME = N_("密码不能是用户名，也不能是用户名加几个数字，请换一个。")
+PASSWORD_COMMON = N_("这个密码太常见，很容易被猜到，请换一个。")
 #: Temporary passwords: no 0/O, 1/l/I, so they read aloud and type without doubt.
 TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -40,10 +40,10 @@ TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 def username_problem(username: str) -> str | None:
     """Why a username cannot be used (empty, too long, spaces or control characters)."""
     if not username:
-        return "请填写用户名。"
+        return _("请填写用户名。")
     bad = any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in username)
     if bad or len(username) > MAX_USERNAME_LENGTH:
-        return USERNAME_REFUSED
+        return _(USERNAME_REFUSED)
     return None
 
 
@@ -56,18 +56,19 @@ def _kind(ch: str) -> str:
 
 
 def password_problem(password: str, username: str = "") -> str | None:
-    """Why a new password is refused, as a Chinese sentence; None when it may be used: at
-    least 10 characters, not one kind of character only, not the username, not common."""
+    """Why a new password is refused, as a sentence in the reader's language; None when it
+    may be used: at least 10 characters, not one kind of character only, not the username,
+    not common."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return PASSWORD_TOO_SHORT
+        return _(PASSWORD_TOO_SHORT, n=MIN_PASSWORD_LENGTH)
     if len({_kind(ch) for ch in password}) == 1:
-        return PASSWORD_ONE_KIND
+        return _(PASSWORD_ONE_KIND)
     folded = password.casefold()
     name = username.strip().casefold()
     if name and (folded == name or not folded.replace(name, "").strip("0123456789._-@!#")):
-        return PASSWORD_IS_USERNAME
+        return _(PASSWORD_IS_USERNAME)
     if folded in COMMON_PASSWORDS or folded.replace(" ", "") in COMMON_PASSWORDS:
-        return PASSWORD_COMMON
+        return _(PASSWORD_COMMON)
     return None
 
 
@@ -99,7 +100,7 @@ def create_user(
     fields = {}
     name_problem = username_problem(username)
     if name_problem is None and db.session.scalar(select(User).where(User.username == username)):
-        name_problem = USERNAME_REFUSED
+        name_problem = _(USERNAME_REFUSED)
     if name_problem:
         fields["username"] = name_problem
     pw_problem = password_problem(password, username)
@@ -190,11 +191,11 @@ def change_password(secret_key: str, user: User, current: str, new: str) -> None
     counted = account_key(secret_key, user.username)
     wait = throttle.check(counted)
     if wait > 0:
-        message = f"输错密码的次数太多，请等 {throttle.wait_text(wait)}后再试。"
+        message = _("输错密码的次数太多，请等 %(wait)s后再试。", wait=throttle.wait_text(wait))
         raise InvalidInput(message, {"current": message})
     if not check_password_hash(user.password_hash, current):
         throttle.fail(counted)
-        message = "现在的密码不对，请重新输入。"
+        message = _("现在的密码不对，请重新输入。")
         raise InvalidInput(message, {"current": message})
     _store_password(user, current, new)
 
@@ -203,7 +204,7 @@ def change_password(secret_key: str, user: User, current: str, new: str) -> None
 def _store_password(user: User, current: str, new: str) -> None:
     problem = password_problem(new, user.username)
     if problem is None and new == current:
-        problem = "新密码不能和现在的密码相同，请换一个。"
+        problem = _("新密码不能和现在的密码相同，请换一个。")
     if problem:
         raise InvalidInput(problem, {"new": problem})
     user.password_hash = _hash(new)
@@ -242,12 +243,13 @@ def get_account(user_id: int) -> User:
     """One account, or NotFound."""
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("没有这个账号，可能已经被删除。请回到账号列表。")
+        raise NotFound(_("没有这个账号，可能已经被删除。请回到账号列表。"))
     return user
 
 
 def _who(user: User) -> str:
-    return f"{user.display_name}（{user.username}）"
+    """An account as the audit log's details name it (a record: always Chinese)."""
+    return f"{user.display_name}（{user.username}）"  # official
 
 
 @writes
@@ -265,7 +267,7 @@ def open_account(
         group_name=group.name if group else None,
         must_change_password=True,
     )
-    record_event(admin, None, "account.create", f"{_who(user)}，{role.label}")
+    record_event(admin, None, "account.create", f"{_who(user)}，{ROLE_LABELS[role]}")  # official
     return user, password
 
 
@@ -293,9 +295,9 @@ def set_enabled(admin: User, user_id: int, enabled: bool) -> User:
     """Disable an account (its sessions end at once) or enable it again."""
     user = get_account(user_id)
     if not enabled and user.id == admin.id:
-        raise InvalidInput("不能停用自己正在使用的账号。需要时请让另一位管理员操作。")
+        raise InvalidInput(_("不能停用自己正在使用的账号。需要时请让另一位管理员操作。"))
     if not enabled and user.role == Role.ADMIN and user.is_enabled and _enabled_admins() <= 1:
-        raise InvalidInput("这是最后一个可用的管理员账号，停用后就没有人能管理账号了。")
+        raise InvalidInput(_("这是最后一个可用的管理员账号，停用后就没有人能管理账号了。"))
     if user.is_enabled == enabled:
         return user
     user.is_enabled = enabled

@@ -22,6 +22,7 @@ from ..domain.grades import Proposal, flags, propose
 from ..domain.meeting_state import MeetingState
 from ..domain.score_sheets import SheetKind, SheetState, from_tenths
 from ..domain.tally import part_from_dict
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import Campaign, Meeting, Member, ScoreSheet, User
 from .audit import record_event
@@ -96,12 +97,17 @@ def member_inputs(campaign: Campaign) -> list[Assessed]:
             for evaluee, row in zip(meeting.evaluees, part.evaluees, strict=False):
                 if evaluee.member_id in gathered:
                     _add_votes(gathered[evaluee.member_id], table, dict(row.row.counts))
-                    where = f"{meeting.title}（{meeting.held_on}，已确认）表{table}"
+                    where = _(
+                        "%(meeting)s（%(day)s，已确认）表%(table)s",
+                        meeting=meeting.title,
+                        day=meeting.held_on,
+                        table=table,
+                    )
                     component = Component.FORM5_A if table == "A" else Component.FORM5_B
                     gathered[evaluee.member_id].sources[component].append(where)
     for member_id, counts in interview_counts(members).items():
         gathered[member_id].votes["interview"] = counts
-        gathered[member_id].sources[Component.INTERVIEW].append("考核组录入的考察谈话推荐人数")
+        gathered[member_id].sources[Component.INTERVIEW].append(_("考核组录入的考察谈话推荐人数"))
     sealed = db.session.scalars(
         select(ScoreSheet)
         .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.state == SheetState.RETURNED)
@@ -114,7 +120,12 @@ def member_inputs(campaign: Campaign) -> list[Assessed]:
             if row.member_id in gathered and row.score_tenths is not None:
                 gathered[row.member_id].scores[component].append(from_tenths(row.score_tenths))
                 gathered[row.member_id].sources[component].append(
-                    f"评分表第 {sheet.id} 号（{sheet.rater_name}，摘要 {sheet.digest[:8]}）"
+                    _(
+                        "评分表第 %(number)s 号（%(rater)s，摘要 %(digest)s）",
+                        number=sheet.id,
+                        rater=sheet.rater_name,
+                        digest=sheet.digest[:8],
+                    )
                 )
     return [Assessed(m.unit_id, m.unit.name, m.post, _inputs(m, gathered[m.id])) for m in members]
 
@@ -130,7 +141,7 @@ def _inputs(m: Member, found: _Gathered) -> MemberInputs:
         annex3=tuple(found.scores[Component.ANNEX3]),
         annex4=tuple(found.scores[Component.ANNEX4]),
         interview=found.votes.get("interview"),
-        sources={c: "；".join(s) for c, s in found.sources.items()},
+        sources={c: _("；").join(s) for c, s in found.sources.items()},
     )
 
 
@@ -144,14 +155,16 @@ def rules_of(campaign: Campaign) -> AggregationRules | None:
     return rules_from_dict(json.loads(campaign.aggregation_rules))
 
 
-NO_RULES = "还没有设定评分汇总和定等规则：请先在「评分汇总和定等规则」里填好折算分、权重和分数线。"
+NO_RULES = N_(
+    "还没有设定评分汇总和定等规则：请先在「评分汇总和定等规则」里填好折算分、权重和分数线。"
+)
 
 
 def required_rules(campaign: Campaign) -> AggregationRules:
     """The campaign's rules, or the refusal that says where to set them."""
     found = rules_of(campaign)
     if found is None:
-        raise StateBlocked([NO_RULES])
+        raise StateBlocked([_(NO_RULES)])
     return found
 
 
@@ -159,7 +172,9 @@ def required_rules(campaign: Campaign) -> AggregationRules:
 def save_rules(user: User, campaign_id: int, rules: AggregationRules) -> Campaign:
     campaign = writable(db.session.get_one(Campaign, campaign_id))
     if campaign.grades_signed_at is not None:
-        raise StateBlocked([f"「{campaign.name}」的考核等次已经签发，规则不能再修改。"])
+        raise StateBlocked(
+            [_("「%(name)s」的考核等次已经签发，规则不能再修改。", name=campaign.name)]
+        )
     campaign.aggregation_rules = json.dumps(rules_as_dict(rules), ensure_ascii=False)
     record_event(user, None, "aggregation.rules", campaign.name)
     return campaign

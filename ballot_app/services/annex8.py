@@ -39,18 +39,19 @@ from ..domain.meeting_state import MeetingState
 from ..domain.roles import Role
 from ..domain.slip7 import Slip7
 from ..domain.tally import ABSTAIN
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import Campaign, Group, Meeting, Unit, User
 from .errors import NotFound
 from .roster import PARENT_KINDS, get_unit
 
 PARTY_ORG = "party_org"
-NOT_A_COMMITTEE = (
+NOT_A_COMMITTEE = N_(
     "附件8 由乡镇或区直单位的党委（党组）填报：这个单位是基层党组织，请打开它的上级单位的附件8。"
 )
 #: Widths in characters of HEADS' columns.
 WIDTHS = (30, 14, 12, 9, 9, 9, 9, 9)
-GAP_HEADS = ("基层党组织", "还缺")
+GAP_HEADS = ("基层党组织", "还缺")  # official
 GAP_WIDTHS = (30, 50)
 
 
@@ -63,7 +64,7 @@ def get_committee(user: User, unit_id: int) -> Unit:
     """A township or department the user may see (NotFound as for a missing unit)."""
     unit = get_unit(user, unit_id)
     if unit.kind not in PARENT_KINDS:
-        raise NotFound(NOT_A_COMMITTEE)
+        raise NotFound(_(NOT_A_COMMITTEE))
     return unit
 
 
@@ -105,7 +106,11 @@ def organisations(committee: Unit) -> list[Organisation]:
                 Meeting.is_form6_enabled,
                 Meeting.secretary_name,
                 Meeting.certified_result,
-            ).where(Meeting.unit_id.in_([u.id for u in units]), Meeting.is_archived.is_(False))
+            ).where(
+                Meeting.unit_id.in_([u.id for u in units]),
+                Meeting.is_archived.is_(False),
+                Meeting.rehearsal_of_id.is_(None),  # a rehearsal counts nowhere
+            )
         )
         for row in rows:
             meetings[row.unit_id].append(_held(row))
@@ -190,6 +195,8 @@ def committees(campaign: Campaign, user: User) -> list[CommitteeProgress]:
 
 
 # --- the workbook ----------------------------------------------------------------------------
+# Annex 8 is an official document: the workbook and the print keep its Chinese wording in
+# every language (`# official` below).
 
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -209,10 +216,10 @@ def _title(sheet: Worksheet, annex: Annex8, width: int) -> None:
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     sheet.cell(2, 1).font = Font(bold=True, size=14)
     sheet.cell(2, 1).alignment = Alignment(horizontal="center")
-    _text(sheet, 3, 1, f"填报单位：{annex.committee}")
+    _text(sheet, 3, 1, f"填报单位：{annex.committee}")  # official
     sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=width - 3)
     day = annex.today
-    sheet.cell(3, width - 2, f"{day.year}年{day.month}月{day.day}日")
+    sheet.cell(3, width - 2, f"{day.year}年{day.month}月{day.day}日")  # official
     sheet.merge_cells(start_row=3, start_column=width - 2, end_row=3, end_column=width)
 
 
@@ -250,7 +257,8 @@ def _annex_sheet(sheet: Worksheet, annex: Annex8) -> None:
 
 def _gap_sheet(sheet: Worksheet, annex: Annex8) -> None:
     """未完成: the organisations not in the table yet, what each lacks, and the due date."""
-    sheet.cell(1, 1, f"{annex.committee}：未完成的基层党组织").font = Font(bold=True, size=12)
+    heading = f"{annex.committee}：未完成的基层党组织"  # official
+    sheet.cell(1, 1, heading).font = Font(bold=True, size=12)
     sheet.cell(2, 1, due_sentence(annex))
     for col, head in enumerate(GAP_HEADS, 1):
         sheet.cell(3, col, head).font = Font(bold=True)
@@ -261,17 +269,22 @@ def _gap_sheet(sheet: Worksheet, annex: Annex8) -> None:
 
 
 def due_sentence(annex: Annex8) -> str:
-    """The due date and where the annex stands against it, as one Chinese sentence."""
-    state = "已全部完成" if annex.is_complete else f"还有 {len(annex.gaps)} 个基层党组织未完成"
+    """The due date and where the annex stands against it, as one Chinese sentence (printed
+    on the annex: official wording)."""
+    state = (
+        "已全部完成"  # official
+        if annex.is_complete
+        else f"还有 {len(annex.gaps)} 个基层党组织未完成"  # official
+    )
     if annex.due is None:
-        return f"附件8 报送期限：未设定。{state}。"
+        return f"附件8 报送期限：未设定。{state}。"  # official
     left = annex.days_left
     assert left is not None
-    when = f"{annex.due.year}年{annex.due.month}月{annex.due.day}日"
+    when = f"{annex.due.year}年{annex.due.month}月{annex.due.day}日"  # official
     if left >= 0:
-        return f"附件8 报送期限：{when}（还有 {left} 天）。{state}。"
-    late = "，已逾期" if annex.is_late else ""
-    return f"附件8 报送期限：{when}（已过 {-left} 天{late}）。{state}。"
+        return f"附件8 报送期限：{when}（还有 {left} 天）。{state}。"  # official
+    late = "，已逾期" if annex.is_late else ""  # official
+    return f"附件8 报送期限：{when}（已过 {-left} 天{late}）。{state}。"  # official
 
 
 def workbook(annex: Annex8) -> bytes:
@@ -281,7 +294,7 @@ def workbook(annex: Annex8) -> bytes:
     assert sheet is not None
     sheet.title = ANNEX_NO
     _annex_sheet(sheet, annex)
-    _gap_sheet(book.create_sheet("未完成"), annex)
+    _gap_sheet(book.create_sheet("未完成"), annex)  # official
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

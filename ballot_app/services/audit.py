@@ -22,92 +22,96 @@ from sqlalchemy import Select, select, text
 from sqlalchemy.orm import selectinload
 
 from ..database import writes
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import AuditEvent, Meeting, User
 from ..models.types import utcnow
 
-#: What each action means, for the admin's log viewer.
+#: What each action means, for the admin's log viewer (message ids: see action_label).
 ACTION_LABELS = {
-    "auth.login": "登录",
-    "auth.logout": "退出登录",
-    "account.password": "修改自己的密码",
-    "account.create": "开设账号",
-    "account.reset": "重设账号密码",
-    "account.disable": "停用账号",
-    "account.enable": "恢复账号",
-    "campaign.update": "修改年度考核的名称和日期",
-    "campaign.start": "开始年度考核",
-    "campaign.close": "结束年度考核",
-    "campaign.next": "开始下一年度考核",
-    "group.create": "建立考核组",
-    "group.update": "修改考核组",
-    "group.delete": "删除考核组",
-    "group.members": "调整考核组成员和单位",
-    "unit.create": "添加单位",
-    "member.add": "加入班子成员",
-    "member.update": "修改班子成员",
-    "member.remove": "移出班子成员",
-    "member.move": "调整班子成员顺序",
-    "roster.import": "导入考核对象名册",
-    "leader.create": "添加区领导（附件2评分人）",
-    "leader.update": "修改区领导及其分管或联系单位",
-    "leader.delete": "删除区领导",
-    "leader.paste": "粘贴导入区领导名单",
-    "sheet.issue": "发放评分表",
-    "sheet.add": "添加评分表",
-    "sheet.delete": "撤销评分表",
-    "sheet.revoke": "作废评分链接",
-    "sheet.return": "交回评分表",
-    "sheet.reopen": "退回评分表修改",
-    "aggregation.rules": "设定评分汇总和定等规则",
-    "grades.record": "记录定等建议（重新计算）",
-    "grades.decide": "审定考核等次",
-    "grades.sign": "签发考核等次",
-    "talk.update": "记录诫勉谈话",
-    "interview.save": "录入考察谈话推荐",
-    "meeting.create": "建立会议",
-    "meeting.settings": "修改会议设置",
-    "meeting.open": "开启投票箱",
-    "meeting.close": "关闭投票箱",
-    "meeting.reopen": "重新开启投票箱",
-    "meeting.certify": "确认结果",
-    "evaluee.add": "加入测评对象",
-    "evaluee.move": "调整测评对象顺序",
-    "evaluee.remove": "移出测评对象",
-    "slips.issue": "生成测评码",
-    "slips.void": "作废测评码（按码）",
-    "slips.void_count": "作废测评码（按张数）",
-    "monitor.revoke": "撤销监票链接",
-    "teller.assign": "分配计票人",
-    "teller.unassign": "移出计票人",
-    "paper.stack": "新开一叠纸质票",
-    "paper.sheet": "录入纸质票",
-    "paper.pass": "纸质票第一遍录完",
-    "paper.mismatch": "纸质票两遍不一致",
-    "paper.count": "纸质票计入",
-    "paper.withdraw": "撤回纸质票",
-    "paper.void": "作废纸质票（计票人决定）",
-    "paper.discard": "删除未计入的一叠",
-    "unit.rename": "修改单位",
-    "unit.delete": "删除单位",
-    "unit.archive": "归档单位",
-    "unit.restore": "恢复单位",
-    "meeting.rename": "修改会议名称或日期",
-    "meeting.delete": "删除会议草稿",
-    "meeting.archive": "归档会议",
-    "meeting.restore": "恢复会议",
-    "rehearsal.start": "开始演练",
-    "rehearsal.simulate": "模拟手机投票",
-    "rehearsal.wipe": "结束演练，清除演练的一切",
+    "auth.login": N_("登录"),
+    "auth.logout": N_("退出登录"),
+    "account.password": N_("修改自己的密码"),
+    "account.create": N_("开设账号"),
+    "account.reset": N_("重设账号密码"),
+    "account.disable": N_("停用账号"),
+    "account.enable": N_("恢复账号"),
+    "campaign.update": N_("修改年度考核的名称和日期"),
+    "campaign.start": N_("开始年度考核"),
+    "campaign.close": N_("结束年度考核"),
+    "campaign.next": N_("开始下一年度考核"),
+    "group.create": N_("建立考核组"),
+    "group.update": N_("修改考核组"),
+    "group.delete": N_("删除考核组"),
+    "group.members": N_("调整考核组成员和单位"),
+    "unit.create": N_("添加单位"),
+    "member.add": N_("加入班子成员"),
+    "member.update": N_("修改班子成员"),
+    "member.remove": N_("移出班子成员"),
+    "member.move": N_("调整班子成员顺序"),
+    "roster.import": N_("导入考核对象名册"),
+    "leader.create": N_("添加区领导（附件2评分人）"),
+    "leader.update": N_("修改区领导及其分管或联系单位"),
+    "leader.delete": N_("删除区领导"),
+    "leader.paste": N_("粘贴导入区领导名单"),
+    "sheet.issue": N_("发放评分表"),
+    "sheet.add": N_("添加评分表"),
+    "sheet.delete": N_("撤销评分表"),
+    "sheet.revoke": N_("作废评分链接"),
+    "sheet.return": N_("交回评分表"),
+    "sheet.reopen": N_("退回评分表修改"),
+    "aggregation.rules": N_("设定评分汇总和定等规则"),
+    "grades.record": N_("记录定等建议（重新计算）"),
+    "grades.decide": N_("审定考核等次"),
+    "grades.sign": N_("签发考核等次"),
+    "talk.update": N_("记录诫勉谈话"),
+    "interview.save": N_("录入考察谈话推荐"),
+    "meeting.create": N_("建立会议"),
+    "meeting.settings": N_("修改会议设置"),
+    "meeting.open": N_("开启投票箱"),
+    "meeting.close": N_("关闭投票箱"),
+    "meeting.reopen": N_("重新开启投票箱"),
+    "meeting.certify": N_("确认结果"),
+    "evaluee.add": N_("加入测评对象"),
+    "evaluee.move": N_("调整测评对象顺序"),
+    "evaluee.remove": N_("移出测评对象"),
+    "slips.issue": N_("生成测评码"),
+    "slips.void": N_("作废测评码（按码）"),
+    "slips.void_count": N_("作废测评码（按张数）"),
+    "monitor.revoke": N_("撤销监票链接"),
+    "teller.assign": N_("分配计票人"),
+    "teller.unassign": N_("移出计票人"),
+    "paper.stack": N_("新开一叠纸质票"),
+    "paper.sheet": N_("录入纸质票"),
+    "paper.pass": N_("纸质票第一遍录完"),
+    "paper.mismatch": N_("纸质票两遍不一致"),
+    "paper.count": N_("纸质票计入"),
+    "paper.withdraw": N_("撤回纸质票"),
+    "paper.void": N_("作废纸质票（计票人决定）"),
+    "paper.discard": N_("删除未计入的一叠"),
+    "unit.rename": N_("修改单位"),
+    "unit.delete": N_("删除单位"),
+    "unit.archive": N_("归档单位"),
+    "unit.restore": N_("恢复单位"),
+    "meeting.rename": N_("修改会议名称或日期"),
+    "meeting.delete": N_("删除会议草稿"),
+    "meeting.archive": N_("归档会议"),
+    "meeting.restore": N_("恢复会议"),
+    "rehearsal.start": N_("开始演练"),
+    "rehearsal.simulate": N_("模拟手机投票"),
+    "rehearsal.wipe": N_("结束演练，清除演练的一切"),
 }
 
 
 def action_label(action: str) -> str:
-    """What an action means; a rehearsal's own events read 「演练：…」."""
+    """What an action means, in the reader's language; a rehearsal's own events read
+    「演练：…」."""
     if action.startswith("rehearsal.") and action not in ACTION_LABELS:
         rest = action.removeprefix("rehearsal.")
-        return f"演练：{ACTION_LABELS.get(rest, rest)}"
-    return ACTION_LABELS.get(action, action)
+        return _(
+            "演练：%(action)s", action=_(ACTION_LABELS[rest]) if rest in ACTION_LABELS else rest
+        )
+    return _(ACTION_LABELS[action]) if action in ACTION_LABELS else action
 
 
 PAGE_SIZE = 100
@@ -146,7 +150,7 @@ def record_event(user: User | None, meeting: Meeting | None, action: str, detail
     deletes its meeting row, never a link of the chain (services/rehearsal.py)."""
     if meeting is not None and meeting.rehearsal_of_id is not None:
         action = f"rehearsal.{action}"[:40]
-        detail = f"演练：{detail}" if detail else "演练"
+        detail = f"演练：{detail}" if detail else "演练"  # official: a record, kept as written
         meeting = db.session.get(Meeting, meeting.rehearsal_of_id)
     _take_chain_lock()
     last = select(AuditEvent.digest).order_by(AuditEvent.id.desc()).limit(1)
@@ -213,14 +217,15 @@ def beijing_time(moment: datetime) -> datetime:
     return moment.astimezone(BEIJING)
 
 
-#: The export's columns: Chinese head and width in characters (offices file .xlsx).
+#: The export's columns: head (a message id, in the reader's language in the file) and width
+#: in characters (offices file .xlsx).
 EXPORT_COLUMNS = (
-    ("时间（北京时间）", 20),
-    ("账号", 24),
-    ("会议", 36),
-    ("操作", 22),
-    ("说明", 60),
-    ("校验值", 66),
+    (N_("时间（北京时间）"), 20),
+    (N_("账号"), 24),
+    (N_("会议"), 36),
+    (N_("操作"), 22),
+    (N_("说明"), 60),
+    (N_("校验值"), 66),
 )
 #: Events read per round trip while writing the export.
 EXPORT_BATCH = 500
@@ -242,14 +247,18 @@ class ExportRow:
 
 
 def _account(user: User | None) -> str:
-    return f"{user.display_name}（{user.username}）" if user else "（已删除的账号）"
+    if user is None:
+        return _("（已删除的账号）")
+    return _("%(name)s（%(username)s）", name=user.display_name, username=user.username)
 
 
 def _meeting_name(meeting_id: int | None, meetings: dict[int, Meeting]) -> str:
     if meeting_id is None:
         return ""
     m = meetings.get(meeting_id)
-    return f"{m.unit.name}：{m.title}（#{m.id}）" if m else f"#{meeting_id}"
+    if m is None:
+        return f"#{meeting_id}"
+    return _("%(unit)s：%(title)s（#%(id)s）", unit=m.unit.name, title=m.title, id=m.id)
 
 
 def export_rows(
@@ -283,20 +292,21 @@ def staff_accounts() -> list[User]:
 
 
 def export_workbook(rows: Iterable[ExportRow]) -> bytes:
-    """The log as an .xlsx workbook: one sheet, Chinese heads, widths set, times as dates."""
+    """The log as an .xlsx workbook: one sheet, heads in the reader's language, widths set,
+    times as dates."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("操作日志")
-    for n, (_, width) in enumerate(EXPORT_COLUMNS, start=1):
+    sheet = book.create_sheet(_("操作日志"))
+    for n, (_head, width) in enumerate(EXPORT_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(n)].width = width
     sheet.freeze_panes = "A2"
     heads = []
-    for head, _ in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=head)
+    for head, _width in EXPORT_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=_(head))
         cell.font = Font(bold=True)
         heads.append(cell)
     sheet.append(heads)

@@ -28,17 +28,19 @@ from sqlalchemy.engine import URL
 
 from ..database import keep_private, writers_queue
 from ..domain.meeting_state import MeetingState
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import Meeting
 from .errors import ServiceError
 
-OPEN_BOX_WARNING = (
+#: What the commands print (message ids; OPEN_BOX_WARNING is filled in with str.format).
+OPEN_BOX_WARNING = N_(
     "注意：现在有 {n} 次会议的投票箱开着。投票进行中做的备份带有数据库里的一切，"
     "包括能看出收票先后顺序的痕迹（见说明文档《威胁模型》第 2.1 和第 4 节）："
     "请像投票箱钥匙一样保管这份备份，不要长期保存；关闭投票箱后再备份一次，并删掉这一份。"
 )
-STOP_THE_APP = "恢复会整个替换应用现在用的数据库：请先停止应用（所有节点），恢复完成后再启动。"
-PG_PASSWORD_HINT = "（数据库密码不写在命令里：运行前请设置环境变量 PGPASSWORD。）"
+STOP_THE_APP = N_("恢复会整个替换应用现在用的数据库：请先停止应用（所有节点），恢复完成后再启动。")
+PG_PASSWORD_HINT = N_("（数据库密码不写在命令里：运行前请设置环境变量 PGPASSWORD。）")
 #: A SQLite writer waits this long for the app's writers before giving up.
 BUSY_MS = 30_000
 
@@ -67,14 +69,18 @@ def _url() -> URL:
 def _sqlite_path() -> str:
     path = _url().database or ""
     if not path or path == ":memory:" or path.startswith("file:"):
-        raise ServiceError("这个数据库不是一个 SQLite 文件，无法备份或恢复。请检查 DATABASE_URL。")
+        raise ServiceError(
+            _("这个数据库不是一个 SQLite 文件，无法备份或恢复。请检查 DATABASE_URL。")
+        )
     return os.path.abspath(path)
 
 
 def _engine() -> str:
     name = _url().get_backend_name()
     if name not in ("sqlite", "postgresql"):
-        raise ServiceError(f"不支持备份 {name} 数据库：只支持 SQLite 和 PostgreSQL。")
+        raise ServiceError(
+            _("不支持备份 %(engine)s 数据库：只支持 SQLite 和 PostgreSQL。", engine=name)
+        )
     return name
 
 
@@ -82,14 +88,16 @@ def backup_database(path: str, *, print_only: bool = False) -> Outcome:
     """Copy the app's database to PATH (a new file, 0600), consistent while the app runs."""
     target = os.path.abspath(path)
     if os.path.exists(target):
-        raise ServiceError(f"文件 {target} 已经存在。请换一个文件名，或先删掉它再备份。")
+        raise ServiceError(
+            _("文件 %(path)s 已经存在。请换一个文件名，或先删掉它再备份。", path=target)
+        )
     n_open = open_meetings()
     engine = _engine()
     db.session.rollback()  # end our own read: the copy takes its own snapshot
     if engine == "sqlite":
         source = _sqlite_path()
         if target == source:
-            raise ServiceError("备份文件不能是数据库文件本身，请换一个位置。")
+            raise ServiceError(_("备份文件不能是数据库文件本身，请换一个位置。"))
         _sqlite_copy(source, target)
         return Outcome(engine, target, open_meetings=n_open)
     command = [
@@ -104,7 +112,7 @@ def backup_database(path: str, *, print_only: bool = False) -> Outcome:
     if ran:
         _private_file(target)
         try:
-            _run(command, "没有备份成功，请按下面 pg_dump 的报错检查数据库地址和权限")
+            _run(command, _("没有备份成功，请按下面 pg_dump 的报错检查数据库地址和权限"))
         except ServiceError:
             with suppress(FileNotFoundError):
                 os.remove(target)
@@ -134,7 +142,7 @@ def _sqlite_copy(source: str, target: str) -> None:
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             found = dst.execute("PRAGMA integrity_check").fetchone()
         if not found or found[0] != "ok":
-            raise ServiceError(f"备份写好后自检没有通过（{found}），请重试。")
+            raise ServiceError(_("备份写好后自检没有通过（%(found)s），请重试。", found=found))
         os.chmod(part, 0o600)
         os.replace(part, target)
     except BaseException:
@@ -156,13 +164,22 @@ def database_contents() -> dict[str, int]:
     return counts
 
 
-#: How a refusal names what the database holds.
-TABLE_WORDS = {"user": "个账号", "unit": "个单位", "meeting": "次会议", "ballot": "张票"}
+#: How a refusal names what the database holds (message ids, %(n)s the rows).
+TABLE_WORDS = {
+    "user": N_("%(n)s 个账号"),
+    "unit": N_("%(n)s 个单位"),
+    "meeting": N_("%(n)s 次会议"),
+    "ballot": N_("%(n)s 张票"),
+}
 
 
 def _described(held: dict[str, int]) -> str:
-    named = [f" {held[t]} {w}" for t, w in TABLE_WORDS.items() if t in held]
-    return "、".join(named) if named else "数据"
+    """What the database holds, as the refusal names it: 「 3 个账号、 2 个单位」; "" when none
+    of these tables holds rows."""
+    named = [_(w, n=held[t]) for t, w in TABLE_WORDS.items() if t in held]
+    if not named:
+        return ""
+    return " " + named[0] + "".join(_("、 %(item)s", item=item) for item in named[1:])
 
 
 def restore_database(path: str, *, force: bool = False, print_only: bool = False) -> Outcome:
@@ -170,13 +187,24 @@ def restore_database(path: str, *, force: bool = False, print_only: bool = False
     data, unless `force`."""
     source = os.path.abspath(path)
     if not os.path.isfile(source):
-        raise ServiceError(f"找不到备份文件 {source}，请检查路径。")
+        raise ServiceError(_("找不到备份文件 %(path)s，请检查路径。", path=source))
     engine = _engine()
     held = database_contents()
     if held and not force:
+        described = _described(held)
+        if not described:
+            raise ServiceError(
+                _(
+                    "目标数据库不是空的（已有数据），恢复会用备份把它整个替换掉。"
+                    "确实要替换时，请加上 --force 重新运行；否则请换一个空的数据库。"
+                )
+            )
         raise ServiceError(
-            f"目标数据库不是空的（已有{_described(held)}），恢复会用备份把它整个替换掉。"
-            "确实要替换时，请加上 --force 重新运行；否则请换一个空的数据库。"
+            _(
+                "目标数据库不是空的（已有%(held)s），恢复会用备份把它整个替换掉。"
+                "确实要替换时，请加上 --force 重新运行；否则请换一个空的数据库。",
+                held=described,
+            )
         )
     db.session.remove()
     if engine == "sqlite":
@@ -198,8 +226,10 @@ def restore_database(path: str, *, force: bool = False, print_only: bool = False
         db.engine.dispose()
         _run(
             command,
-            "没有恢复：这个文件可能不是本应用的备份，或与数据库的版本不合；"
-            "恢复在一个事务里进行，数据库保持原样",
+            _(
+                "没有恢复：这个文件可能不是本应用的备份，或与数据库的版本不合；"
+                "恢复在一个事务里进行，数据库保持原样"
+            ),
         )
     return Outcome(engine, source, ran, _shown(command))
 
@@ -210,9 +240,15 @@ def _sqlite_restore(source: str, target: str) -> None:
             found = src.execute("PRAGMA integrity_check").fetchone()
             tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master")}
         except sqlite3.DatabaseError as e:
-            raise ServiceError(f"{source} 不是 SQLite 数据库备份，无法恢复。") from e
+            raise ServiceError(_("%(path)s 不是 SQLite 数据库备份，无法恢复。", path=source)) from e
         if not found or found[0] != "ok" or "alembic_version" not in tables:
-            raise ServiceError(f"{source} 不是本应用的完好备份（自检：{found}），没有恢复。")
+            raise ServiceError(
+                _(
+                    "%(path)s 不是本应用的完好备份（自检：%(found)s），没有恢复。",
+                    path=source,
+                    found=found,
+                )
+            )
         db.engine.dispose()
         keep_private(target)
         with (
@@ -245,4 +281,12 @@ def _run(command: list[str], failed: str) -> None:
     done = subprocess.run(command, env=_env(), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip()[-800:]
-        raise ServiceError(f"{failed}（{command[0]} 退出码 {done.returncode}：{tail}）")
+        raise ServiceError(
+            _(
+                "%(failed)s（%(command)s 退出码 %(code)s：%(tail)s）",
+                failed=failed,
+                command=command[0],
+                code=done.returncode,
+                tail=tail,
+            )
+        )

@@ -27,6 +27,7 @@ from ..domain.campaign import (
 )
 from ..domain.meeting_state import MeetingState
 from ..domain.roles import Role
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import (
     Campaign,
@@ -51,7 +52,7 @@ class CampaignClosed(ServiceError):
     """A write to a campaign that has ended."""
 
     status = 409
-    title = "本年度考核已结束"
+    title = N_("本年度考核已结束")
 
 
 def current_campaign(today: date | None = None) -> Campaign:
@@ -71,10 +72,15 @@ def current_campaign(today: date | None = None) -> Campaign:
     if latest is not None:
         return latest
     year = (today or date.today()).year
-    campaign = Campaign(year=year, name=f"{year}年度考核", post_change_cutoff=default_cutoff(year))
+    campaign = Campaign(year=year, name=default_name(year), post_change_cutoff=default_cutoff(year))
     db.session.add(campaign)
     db.session.flush()
     return campaign
+
+
+def default_name(year: int) -> str:
+    """A new campaign's name, the one the forms print (the admin may change it)."""
+    return f"{year}年度考核"  # official (a name: printed on the annexes)
 
 
 @writes
@@ -88,13 +94,13 @@ def all_campaigns() -> list[Campaign]:
     return list(db.session.scalars(select(Campaign).order_by(Campaign.year.desc())))
 
 
-NO_SUCH_CAMPAIGN = "找不到这个年度考核：它可能已被删除。请回到「年度考核」页面重新选择。"
+NO_SUCH_CAMPAIGN = N_("找不到这个年度考核：它可能已被删除。请回到「年度考核」页面重新选择。")
 
 
 def get_campaign(campaign_id: int) -> Campaign:
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound(NO_SUCH_CAMPAIGN)
+        raise NotFound(_(NO_SUCH_CAMPAIGN))
     return campaign
 
 
@@ -109,13 +115,14 @@ class GradesSigned(ServiceError):
     """A change to what the signed grades were computed from."""
 
     status = 409
-    title = "考核等次已签发"
+    title = N_("考核等次已签发")
 
 
 def signed_sentence(name: str) -> str:
-    return (
-        f"「{name}」的考核等次已经签发：评分表、考察谈话推荐、规则和乡镇、区直单位的名单与测评会"
-        "都只能查看，不能再修改。"
+    return _(
+        "「%(name)s」的考核等次已经签发：评分表、考察谈话推荐、规则和乡镇、区直单位的名单与测评会"
+        "都只能查看，不能再修改。",
+        name=name,
     )
 
 
@@ -144,11 +151,11 @@ def update_campaign(user: User, campaign_id: int, data: CampaignInput) -> Campai
     problems = date_problems(data.dates)
     name = data.name.strip()
     if not name:
-        problems["name"] = "请填写名称，例如「2026年度考核」。"
+        problems["name"] = _("请填写名称，例如「2026年度考核」。")
     if data.dates.year != campaign.year:
-        problems["year"] = "年度建好后不能改；如要另一年度，请从本年度开始下一年度。"
+        problems["year"] = _("年度建好后不能改；如要另一年度，请从本年度开始下一年度。")
     if problems:
-        raise InvalidInput("请检查标出的项目。", problems)
+        raise InvalidInput(_("请检查标出的项目。"), problems)
     campaign.name = name
     campaign.post_change_cutoff = data.dates.cutoff
     campaign.meetings_from, campaign.meetings_to = data.dates.meetings_from, data.dates.meetings_to
@@ -161,12 +168,17 @@ def update_campaign(user: User, campaign_id: int, data: CampaignInput) -> Campai
 def open_boxes(campaign: Campaign) -> list[str]:
     """The meetings of the campaign whose box is open, as 「单位：会议」."""
     query = (
-        select(Unit.name, Meeting.title)
+        select(Unit.name, Meeting.title, Meeting.rehearsal_of_id)
         .join(Meeting, Meeting.unit_id == Unit.id)
         .where(Unit.campaign_id == campaign.id, Meeting.state == MeetingState.OPEN)
         .order_by(Unit.name, Meeting.id)
     )
-    return [f"{unit}：{title}" for unit, title in db.session.execute(query)]
+    return [
+        _("%(unit)s：%(meeting)s", unit=unit, meeting=title)
+        if rehearsed is None
+        else _("%(unit)s：%(meeting)s（演练）", unit=unit, meeting=title)
+        for unit, title, rehearsed in db.session.execute(query)
+    ]
 
 
 def uncertified(campaign: Campaign) -> int:
@@ -177,6 +189,7 @@ def uncertified(campaign: Campaign) -> int:
         .join(Unit, Unit.id == Meeting.unit_id)
         .where(
             Unit.campaign_id == campaign.id,
+            Meeting.rehearsal_of_id.is_(None),  # a rehearsal's draft counts already
             Meeting.state != MeetingState.CERTIFIED,
             Meeting.is_archived.is_(False),
         )
@@ -186,19 +199,29 @@ def uncertified(campaign: Campaign) -> int:
 
 def step_blockers(campaign: Campaign, step: str) -> list[str]:
     """Why a campaign cannot take a step now, each as a sentence; empty: it can."""
-    source, _ = STEPS[step]
+    source, _target = STEPS[step]
     if campaign.state != source:
         if campaign.is_closed:
             return [closed_sentence(campaign.name)]
         if step == "start":
-            return ["本年度考核已经开始了，不用再开始。"]
-        return ["本年度考核还没有开始：先点「开始考核」，测评会开完后再结束。"]
+            return [_("本年度考核已经开始了，不用再开始。")]
+        return [_("本年度考核还没有开始：先点「开始考核」，测评会开完后再结束。")]
     if step == "close":
         boxes = open_boxes(campaign)
         if boxes:
+            shown = _("、").join(boxes[:5])
             return [
-                f"还有 {len(boxes)} 次测评会的投票箱开着（{'、'.join(boxes[:5])}"
-                f"{'等' if len(boxes) > 5 else ''}）：请先关闭投票箱，再结束本年度考核。"
+                _(
+                    "还有 %(count)s 次测评会的投票箱开着（%(boxes)s等）：请先关闭投票箱，再结束本年度考核。",
+                    count=len(boxes),
+                    boxes=shown,
+                )
+                if len(boxes) > 5
+                else _(
+                    "还有 %(count)s 次测评会的投票箱开着（%(boxes)s）：请先关闭投票箱，再结束本年度考核。",
+                    count=len(boxes),
+                    boxes=shown,
+                )
             ]
     return []
 
@@ -228,7 +251,13 @@ def take_step(user: User, campaign_id: int, step: str) -> Campaign:
 def next_year_blockers(campaign: Campaign) -> list[str]:
     taken = db.session.scalar(select(Campaign).where(Campaign.year == campaign.year + 1))
     if taken is not None:
-        return [f"{campaign.year + 1} 年度的考核已经建好了（「{taken.name}」），不用再建。"]
+        return [
+            _(
+                "%(year)s 年度的考核已经建好了（「%(name)s」），不用再建。",
+                year=campaign.year + 1,
+                name=taken.name,
+            )
+        ]
     return []
 
 
@@ -244,7 +273,7 @@ def start_next_year(user: User, campaign_id: int) -> Campaign:
     if blockers:
         raise StateBlocked(blockers)
     year = old.year + 1
-    new = Campaign(year=year, name=f"{year}年度考核", post_change_cutoff=default_cutoff(year))
+    new = Campaign(year=year, name=default_name(year), post_change_cutoff=default_cutoff(year))
     db.session.add(new)
     db.session.flush()
     groups: dict[int, Group] = {}
@@ -321,7 +350,7 @@ def member_names(group: Group) -> str:
     """A group's members (考核组成员) as annex 1 lists them: its enabled organizers."""
     if group.members_at_close is not None:
         return group.members_at_close
-    return "、".join(
+    return "、".join(  # official (annex 1's wording, kept at the close)
         a.display_name for a in group.organizers if a.is_enabled and a.role == Role.ORGANIZER
     )
 

@@ -10,16 +10,22 @@ from openpyxl import Workbook
 
 from ..domain.choices import FORM5_LABELS, Form5Choice
 from ..domain.composite import Component
+from ..domain.text import N_, _
 from ..models import Campaign, GradeRecord, Talk
 from .aggregation import MemberLine
 from .audit import beijing_time
 from .xlsx import Column, table
 
 LABELS = {g.value: FORM5_LABELS[g] for g in Form5Choice}
-RULE = (
+RULE = N_(
     "各项得分四舍五入保留两位小数；综合得分 =（各项得分 × 权重之和）÷ 有得分的各项权重之和，"
     "四舍五入保留两位小数；缺少的项不计入，其余按权重重新折算。"
 )
+
+
+def _grade(code: str) -> str:
+    """A grade's code as the reader's word for it ("" for none; an unknown code as is)."""
+    return _(LABELS[code]) if code in LABELS else code
 
 
 def _bytes(book: Workbook) -> bytes:
@@ -34,10 +40,20 @@ def composites_workbook(
     book = Workbook()
     ws = book.active
     assert ws is not None
-    ws.title = "评分汇总"
-    columns: list[Column] = [("单位", 22, ""), ("姓名", 10, ""), ("职务", 22, ""), ("身份", 8, "")]
+    ws.title = _("评分汇总")
+    columns: list[Column] = [
+        (_("单位"), 22, ""),
+        (_("姓名"), 10, ""),
+        (_("职务"), 22, ""),
+        (_("身份"), 8, ""),
+    ]
     columns += [(c.label, 14, "0.00") for c in Component]
-    columns += [("综合得分", 10, "0.00"), ("建议等次", 10, ""), ("需研究", 8, ""), ("标记", 40, "")]
+    columns += [
+        (_("综合得分"), 10, "0.00"),
+        (_("建议等次"), 10, ""),
+        (_("需研究"), 8, ""),
+        (_("标记"), 40, ""),
+    ]
     table(
         ws,
         columns,
@@ -47,29 +63,29 @@ def composites_workbook(
                 x.composite.name,
                 x.assessed.post,
                 x.composite.role.label,
-                *(p.value if p.weight else "不计" for p in x.composite.parts),
+                *(p.value if p.weight else _("不计") for p in x.composite.parts),
                 x.composite.value,
-                x.proposal.grade.label if x.proposal.grade else "",
-                "是" if x.proposal.needs_study else "",
-                "；".join(dict.fromkeys((*x.flags, *x.proposal.reasons))),
+                _grade(x.proposal.grade.value) if x.proposal.grade else "",
+                _("是") if x.proposal.needs_study else "",
+                _("；").join(dict.fromkeys((*x.flags, *x.proposal.reasons))),
             ]
             for x in lines
         ),
     )
     ws.append([])
-    ws.append([RULE])
-    decided = book.create_sheet("考核定等")
+    ws.append([_(RULE)])
+    decided = book.create_sheet(_("考核定等"))
     table(
         decided,
         [
-            ("单位", 22, ""),
-            ("姓名", 10, ""),
-            ("职务", 22, ""),
-            ("记录的综合得分", 14, ""),
-            ("建议等次", 10, ""),
-            ("审定等次", 10, ""),
-            ("理由", 30, ""),
-            ("审定时间", 18, ""),
+            (_("单位"), 22, ""),
+            (_("姓名"), 10, ""),
+            (_("职务"), 22, ""),
+            (_("记录的综合得分"), 14, ""),
+            (_("建议等次"), 10, ""),
+            (_("审定等次"), 10, ""),
+            (_("理由"), 30, ""),
+            (_("审定时间"), 18, ""),
         ],  # fmt: skip
         (
             [
@@ -77,8 +93,8 @@ def composites_workbook(
                 r.name,
                 r.post,
                 r.composite,
-                LABELS.get(r.proposed, ""),
-                LABELS.get(r.decided, ""),
+                _grade(r.proposed),
+                _grade(r.decided),
                 r.decision_reason,
                 beijing_time(r.decided_at).strftime("%Y-%m-%d %H:%M") if r.decided_at else "",
             ]
@@ -92,14 +108,22 @@ def feedback_workbook(campaign: Campaign, unit_name: str, records: Sequence[Grad
     book = Workbook()
     ws = book.active
     assert ws is not None
-    ws.title = "结果反馈"
+    ws.title = _("结果反馈")
     table(
         ws,
-        [("序号", 6, ""), ("姓名", 12, ""), ("职务", 30, ""), ("考核等次", 12, "")],
-        ([n, r.name, r.post, LABELS.get(r.decided, "")] for n, r in enumerate(records, 1)),
+        [(_("序号"), 6, ""), (_("姓名"), 12, ""), (_("职务"), 30, ""), (_("考核等次"), 12, "")],
+        ([n, r.name, r.post, _grade(r.decided)] for n, r in enumerate(records, 1)),
     )
     ws.append([])
-    ws.append([f"{unit_name} {campaign.year}年度区管领导班子成员考核等次（区委常委会审定）"])
+    ws.append(
+        [
+            _(
+                "%(unit)s %(year)s年度区管领导班子成员考核等次（区委常委会审定）",
+                unit=unit_name,
+                year=campaign.year,
+            )
+        ]
+    )
     return _bytes(book)
 
 
@@ -107,19 +131,19 @@ def talks_workbook(talks: Sequence[Talk]) -> bytes:
     book = Workbook()
     ws = book.active
     assert ws is not None
-    ws.title = "诫勉谈话"
+    ws.title = _("诫勉谈话")
     table(
         ws,
         [
-            ("年度", 8, ""),
-            ("单位", 22, ""),
-            ("姓名", 10, ""),
-            ("职务", 22, ""),
-            ("考核等次", 10, ""),
-            ("谈话日期", 12, ""),
-            ("谈话人", 14, ""),
-            ("谈话情况", 40, ""),
-            ("完成", 8, ""),
+            (_("年度"), 8, ""),
+            (_("单位"), 22, ""),
+            (_("姓名"), 10, ""),
+            (_("职务"), 22, ""),
+            (_("考核等次"), 10, ""),
+            (_("谈话日期"), 12, ""),
+            (_("谈话人"), 14, ""),
+            (_("谈话情况"), 40, ""),
+            (_("完成"), 8, ""),
         ],  # fmt: skip
         (
             [
@@ -127,11 +151,11 @@ def talks_workbook(talks: Sequence[Talk]) -> bytes:
                 t.unit_name,
                 t.name,
                 t.post,
-                LABELS.get(t.grade, t.grade),
+                _grade(t.grade),
                 t.held_on.isoformat() if t.held_on else "",
                 t.talked_by,
                 t.notes,
-                "已完成" if t.is_done else "",
+                _("已完成") if t.is_done else "",
             ]
             for t in talks
         ),

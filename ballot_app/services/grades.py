@@ -17,6 +17,7 @@ from ..database import writes
 from ..domain.choices import FORM5_LABELS, Form5Choice
 from ..domain.composite import Component, Composite, MemberInputs
 from ..domain.meeting_state import MeetingState
+from ..domain.text import N_, _, in_chinese
 from ..extensions import db
 from ..models import Campaign, GradeRecord, Meeting, Talk, User
 from ..models.types import utcnow
@@ -28,7 +29,7 @@ from .score_sheets import scored_units
 
 #: The grades that call for a 诫勉谈话 (SPEC, "Feedback").
 TALK_GRADES = (Form5Choice.BASICALLY_COMPETENT, Form5Choice.INCOMPETENT)
-SIGNED = "「{name}」的考核等次已经签发，只能查看，不能再修改。"
+SIGNED = N_("「%(name)s」的考核等次已经签发，只能查看，不能再修改。")
 
 
 def inputs_digest(inputs: MemberInputs) -> str:
@@ -58,14 +59,14 @@ def records(campaign: Campaign) -> list[GradeRecord]:
 def get_record(record_id: int) -> GradeRecord:
     found = db.session.get(GradeRecord, record_id)
     if found is None:
-        raise NotFound("找不到这条定等记录：请回到「考核定等」页面重新选择。")
+        raise NotFound(_("找不到这条定等记录：请回到「考核定等」页面重新选择。"))
     return found
 
 
 def _open(campaign: Campaign) -> Campaign:
     writable(campaign)
     if campaign.grades_signed_at is not None:
-        raise StateBlocked([SIGNED.format(name=campaign.name)])
+        raise StateBlocked([_(SIGNED, name=campaign.name)])
     return campaign
 
 
@@ -82,7 +83,9 @@ def record(user: User, campaign_id: int) -> int:
     assessed are removed. Returns how many members were recorded."""
     campaign = _open(get_campaign(campaign_id))
     existing = {r.member_id: r for r in records(campaign)}
-    lines = district(campaign, required_rules(campaign))
+    rules = required_rules(campaign)
+    with in_chinese():  # the reasons are stored: a record, kept in Chinese
+        lines = district(campaign, rules)
     cleared = 0
     for line in lines:
         a, c = line.assessed, line.composite
@@ -108,14 +111,15 @@ def record(user: User, campaign_id: int) -> int:
         found.inputs_digest = inputs_digest(a.inputs)
         found.rules_digest = rules_digest(campaign)
         found.needs_study = line.proposal.needs_study
-        found.reasons = "；".join(dict.fromkeys((*line.flags, *line.proposal.reasons)))
+        found.reasons = "；".join(dict.fromkeys((*line.flags, *line.proposal.reasons)))  # official
     for gone in existing.values():  # no longer assessed (moved, removed, 兼任)
         db.session.delete(gone)
-    detail = f"{campaign.name}：{len(lines)} 人"
-    if cleared:
-        detail += f"，{cleared} 人的得分或建议有变化，审定需重新进行"
-    if existing:
-        detail += f"，移除 {len(existing)} 条已不在名单上的记录"
+    with in_chinese():  # the audit log is a record, kept in Chinese
+        detail = _("%(campaign)s：%(n)s 人", campaign=campaign.name, n=len(lines))
+        if cleared:
+            detail += _("，%(n)s 人的得分或建议有变化，审定需重新进行", n=cleared)
+        if existing:
+            detail += _("，移除 %(n)s 条已不在名单上的记录", n=len(existing))
     record_event(user, None, "grades.record", detail)
     return len(lines)
 
@@ -144,24 +148,35 @@ def staleness(campaign: Campaign) -> Staleness:
     for member_id, r in stored.items():
         line = live.get(member_id)
         if line is None:
-            reasons[r.id] = ["已不在本年度的考核对象名单上"]
+            reasons[r.id] = [_("已不在本年度的考核对象名单上")]
             continue
         found = []
         if r.rules_digest != rules_now:
-            found.append("评分汇总和定等规则在记录后有修改")
+            found.append(_("评分汇总和定等规则在记录后有修改"))
         if inputs_digest(line.assessed.inputs) != r.inputs_digest:
             before = json.loads(r.components or "{}")
             now = component_values(line.composite)
             found += [
-                f"{Component(k).label}由 {before.get(k) or '缺'} 变为 {now.get(k) or '缺'}"
+                _(
+                    "%(component)s由 %(before)s 变为 %(now)s",
+                    component=Component(k).label,
+                    before=before.get(k) or _("缺"),
+                    now=now.get(k) or _("缺"),
+                )
                 for k in now
                 if before.get(k) != now.get(k)
-            ] or ["输入的票数或评分有变化（例如评分表被退回修改后重新交回）"]
+            ] or [_("输入的票数或评分有变化（例如评分表被退回修改后重新交回）")]
         proposed = line.proposal.grade.value if line.proposal.grade else ""
         if not found and proposed != r.proposed:
-            was = FORM5_LABELS[Form5Choice(r.proposed)] if r.proposed else "—"
-            now_label = FORM5_LABELS[line.proposal.grade] if line.proposal.grade else "—"
-            found.append(f"建议等次由 {was} 变为 {now_label}（别人的得分变化影响了优秀名额）")
+            was = _(FORM5_LABELS[Form5Choice(r.proposed)]) if r.proposed else "—"
+            now_label = _(FORM5_LABELS[line.proposal.grade]) if line.proposal.grade else "—"
+            found.append(
+                _(
+                    "建议等次由 %(before)s 变为 %(now)s（别人的得分变化影响了优秀名额）",
+                    before=was,
+                    now=now_label,
+                )
+            )
         if found:
             reasons[r.id] = found
     unrecorded = [x.composite.name for m, x in live.items() if m not in stored]
@@ -177,20 +192,28 @@ def decide(user: User, record_id: int, grade: str, reason: str) -> GradeRecord:
     try:
         chosen = Form5Choice(grade)
     except ValueError:
-        raise InvalidInput("请从列表中选择审定的等次。", {"grade": "请选择等次。"}) from None
+        raise InvalidInput(_("请从列表中选择审定的等次。"), {"grade": _("请选择等次。")}) from None
     reason = reason.strip()
     if len(reason) > 500:
-        raise InvalidInput("理由最多 500 个字。", {"reason": "理由最多 500 个字。"})
+        raise InvalidInput(_("理由最多 500 个字。"), {"reason": _("理由最多 500 个字。")})
     if chosen.value != found.proposed and not reason:
         raise InvalidInput(
-            "审定的等次与建议不同，请写明理由。", {"reason": "与建议不同时请写明理由。"}
+            _("审定的等次与建议不同，请写明理由。"), {"reason": _("与建议不同时请写明理由。")}
         )
     if found.id in staleness(campaign).reasons:
-        raise StateBlocked(["这位考核对象的得分在记录后有变化：请先点「重新计算」，再审定。"])
+        raise StateBlocked([_("这位考核对象的得分在记录后有变化：请先点「重新计算」，再审定。")])
     found.decided, found.decision_reason = chosen.value, reason
     found.decided_by_id, found.decided_at = user.id, utcnow()
-    detail = f"{found.unit_name} {found.name}：{FORM5_LABELS[chosen]}"
-    record_event(user, None, "grades.decide", detail + (f"（理由：{reason}）" if reason else ""))
+    with in_chinese():  # the audit log is a record, kept in Chinese
+        detail = _(
+            "%(unit)s %(name)s：%(grade)s",
+            unit=found.unit_name,
+            name=found.name,
+            grade=_(FORM5_LABELS[chosen]),
+        )
+        if reason:
+            detail += _("（理由：%(reason)s）", reason=reason)
+    record_event(user, None, "grades.decide", detail)
     return found
 
 
@@ -205,6 +228,7 @@ def pending_meetings(campaign: Campaign) -> int:
             Meeting.unit_id.in_(units),
             Meeting.state != MeetingState.CERTIFIED,
             Meeting.is_archived.is_(False),
+            Meeting.rehearsal_of_id.is_(None),  # a rehearsal counts nowhere
         )
     )
     return int(db.session.scalar(query) or 0)
@@ -213,24 +237,40 @@ def pending_meetings(campaign: Campaign) -> int:
 def sign_blockers(campaign: Campaign) -> list[str]:
     found = records(campaign)
     if not found:
-        return ["还没有记录定等建议：请先点「重新计算」。"]
+        return [_("还没有记录定等建议：请先点「重新计算」。")]
     blockers = []
     undecided = [r.name for r in found if not r.decided]
     if undecided:
-        blockers.append(f"还有 {len(undecided)} 人没有审定等次：{'、'.join(undecided[:10])}。")
+        blockers.append(
+            _(
+                "还有 %(n)s 人没有审定等次：%(names)s。",
+                n=len(undecided),
+                names=_("、").join(undecided[:10]),
+            )
+        )
     unexplained = [
         r.name for r in found if r.decided and r.decided != r.proposed and not r.decision_reason
     ]
     if unexplained:
-        blockers.append(f"{'、'.join(unexplained[:10])}的审定等次与建议不同，请补写理由。")
+        blockers.append(
+            _(
+                "%(names)s的审定等次与建议不同，请补写理由。",
+                names=_("、").join(unexplained[:10]),
+            )
+        )
     open_meetings = pending_meetings(campaign)
     if open_meetings:
         blockers.append(
-            f"乡镇、区直单位还有 {open_meetings} 次测评会没有确认结果：确认或归档后才能签发。"
+            _(
+                "乡镇、区直单位还有 %(n)s 次测评会没有确认结果：确认或归档后才能签发。",
+                n=open_meetings,
+            )
         )
     stale = staleness(campaign)
     if not stale.is_clean:
-        blockers.append("有的得分在记录后有变化或有新的考核对象：请先点「重新计算」，再核对审定。")
+        blockers.append(
+            _("有的得分在记录后有变化或有新的考核对象：请先点「重新计算」，再核对审定。")
+        )
     return blockers
 
 
@@ -259,7 +299,9 @@ def sign_off(user: User, campaign_id: int) -> int:
                 )
             )
             talks += 1
-    record_event(user, None, "grades.sign", f"{campaign.name}：诫勉谈话 {talks} 人")
+    with in_chinese():  # the audit log is a record, kept in Chinese
+        detail = _("%(campaign)s：诫勉谈话 %(n)s 人", campaign=campaign.name, n=talks)
+    record_event(user, None, "grades.sign", detail)
     return talks
 
 
@@ -284,16 +326,16 @@ class TalkInput:
 def update_talk(user: User, talk_id: int, data: TalkInput) -> Talk:
     talk = db.session.get(Talk, talk_id)
     if talk is None:
-        raise NotFound("找不到这次诫勉谈话：请回到「诫勉谈话」页面重新选择。")
+        raise NotFound(_("找不到这次诫勉谈话：请回到「诫勉谈话」页面重新选择。"))
     problems = {}
     if data.is_done and data.held_on is None:
-        problems["held_on"] = "标为已完成前，请填写谈话日期和谈话人。"
+        problems["held_on"] = _("标为已完成前，请填写谈话日期和谈话人。")
     if data.is_done and not data.talked_by.strip():
-        problems["talked_by"] = "标为已完成前，请填写谈话日期和谈话人。"
+        problems["talked_by"] = _("标为已完成前，请填写谈话日期和谈话人。")
     if len(data.talked_by) > 120:
-        problems["talked_by"] = "谈话人最多 120 个字。"
+        problems["talked_by"] = _("谈话人最多 120 个字。")
     if problems:
-        raise InvalidInput("请检查标出的项目。", problems)
+        raise InvalidInput(_("请检查标出的项目。"), problems)
     talk.held_on, talk.talked_by = data.held_on, data.talked_by.strip()
     talk.notes, talk.is_done = data.notes.strip(), data.is_done
     record_event(user, None, "talk.update", f"{talk.year} {talk.unit_name} {talk.name}")

@@ -15,13 +15,14 @@ from sqlalchemy import select
 from ..database import writes
 from ..domain.campaign import group_name
 from ..domain.roles import Role
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import Campaign, Group, Unit, User
 from .audit import record_event
 from .campaign import get_campaign, member_names, writable
 from .errors import InvalidInput, NotFound
 
-NO_SUCH_GROUP = "找不到这个考核组：它可能已被删除。请回到「考核组」页面重新选择。"
+NO_SUCH_GROUP = N_("找不到这个考核组：它可能已被删除。请回到「考核组」页面重新选择。")
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class GroupInput:
 def get_group(group_id: int) -> Group:
     group = db.session.get(Group, group_id)
     if group is None:
-        raise NotFound(NO_SUCH_GROUP)
+        raise NotFound(_(NO_SUCH_GROUP))
     return group
 
 
@@ -55,14 +56,14 @@ def _checked(campaign: Campaign, data: GroupInput, keep: Group | None = None) ->
     )
     problems: dict[str, str] = {}
     if not clean.name:
-        problems["name"] = "请填写组别，例如「第一组」。"
+        problems["name"] = _("请填写组别，例如「第一组」。")
     elif any(g.name == clean.name and g is not keep for g in campaign.groups):
-        problems["name"] = f"本年度已经有「{clean.name}」了，请换一个组别名称。"
+        problems["name"] = _("本年度已经有「%(name)s」了，请换一个组别名称。", name=clean.name)
     phone = clean.liaison_phone.replace("-", "").replace(" ", "")
     if phone and not phone.isdigit():
-        problems["liaison_phone"] = "电话只填数字（可以带短横线），例如 0731-12345678。"
+        problems["liaison_phone"] = _("电话只填数字（可以带短横线），例如 0731-12345678。")
     if problems:
-        raise InvalidInput("请检查标出的项目。", problems)
+        raise InvalidInput(_("请检查标出的项目。"), problems)
     return clean
 
 
@@ -80,7 +81,8 @@ def create_group(user: User, campaign_id: int, data: GroupInput) -> Group:
     )
     db.session.add(group)
     db.session.flush()
-    record_event(user, None, "group.create", f"{campaign.name}：{group.name}")
+    detail = f"{campaign.name}：{group.name}"  # official (the audit log keeps Chinese)
+    record_event(user, None, "group.create", detail)
     return group
 
 
@@ -110,13 +112,19 @@ def delete_group(user: User, group_id: int) -> Campaign:
     organizers = [a for a in group.organizers if a.role == Role.ORGANIZER]
     if group.units or organizers:
         raise InvalidInput(
-            f"「{group.name}」还有 {len(group.units)} 个单位、{len(organizers)} 个考核组账号："
-            "请先把它们分到别的组或取消勾选，再删除这个组。"
+            _(
+                "「%(name)s」还有 %(units)s 个单位、%(accounts)s 个考核组账号："
+                "请先把它们分到别的组或取消勾选，再删除这个组。",
+                name=group.name,
+                units=len(group.units),
+                accounts=len(organizers),
+            )
         )
     for account in group.organizers:
         account.group_id = None
     campaign = group.campaign
-    record_event(user, None, "group.delete", f"{campaign.name}：{group.name}")
+    detail = f"{campaign.name}：{group.name}"  # official (the audit log keeps Chinese)
+    record_event(user, None, "group.delete", detail)
     db.session.delete(group)
     return campaign
 
@@ -151,11 +159,12 @@ def set_members(user: User, group_id: int, account_ids: set[int], unit_ids: set[
     units = {u.id: u for u in unit_choices(group.campaign)}
     unknown = (account_ids - accounts.keys()) | (unit_ids - units.keys())
     if unknown:
-        raise InvalidInput("勾选的账号或单位有的已经不在了，请刷新页面后重新勾选。")
+        raise InvalidInput(_("勾选的账号或单位有的已经不在了，请刷新页面后重新勾选。"))
     moved = _regroup(accounts.values(), account_ids, group.id, lambda a: a.display_name)
     moved += _regroup(units.values(), unit_ids, group.id, lambda u: u.name)
     if moved:
-        record_event(user, None, "group.members", f"{group.name}：{'、'.join(moved)}")
+        detail = f"{group.name}：{'、'.join(moved)}"  # official (audit log)
+        record_event(user, None, "group.members", detail)
     db.session.flush()
     db.session.expire(group)
     return group
@@ -192,7 +201,7 @@ class Annex1Row:
     units: str  #: 考核单位
 
 
-ANNEX1_HEADS = ("组别", "组长", "联络员", "考核组成员", "考核单位")
+ANNEX1_HEADS = ("组别", "组长", "联络员", "考核组成员", "考核单位")  # official (annex 1)
 ANNEX1_WIDTHS = (10, 12, 22, 30, 48)
 
 
@@ -200,9 +209,9 @@ def annex1_rows(campaign: Campaign) -> list[Annex1Row]:
     """Annex 1's rows, in the groups' order: a row per group, even an empty one."""
     rows = []
     for g in campaign.groups:
-        liaison = g.liaison_name + (f"（{g.liaison_phone}）" if g.liaison_phone else "")
+        liaison = g.liaison_name + (f"（{g.liaison_phone}）" if g.liaison_phone else "")  # official
         members = member_names(g)
-        units = "、".join(
+        units = "、".join(  # official (annex 1)
             u.name for u in g.units if not u.is_archived and u.campaign_id == campaign.id
         )
         rows.append(Annex1Row(g.name, g.leader_name, liaison, members, units))
@@ -210,7 +219,7 @@ def annex1_rows(campaign: Campaign) -> list[Annex1Row]:
 
 
 def annex1_title(campaign: Campaign) -> str:
-    return f"{campaign.year}年度区管领导班子成员绩效考核分组安排表"
+    return f"{campaign.year}年度区管领导班子成员绩效考核分组安排表"  # official (annex 1)
 
 
 def annex1_workbook(campaign: Campaign) -> bytes:
@@ -218,7 +227,7 @@ def annex1_workbook(campaign: Campaign) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "附件1"
+    sheet.title = "附件1"  # official
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     sheet.append([annex1_title(campaign)])

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..database import writes
 from ..domain.choices import FORM5_LABELS, Form5Choice
+from ..domain.text import _, in_chinese
 from ..extensions import db
 from ..models import Interview, Member, Unit, User
 from .audit import record_event
@@ -36,7 +37,9 @@ def save(user: User, unit: Unit, typed: Mapping[str, str]) -> int:
     whole number from 0 to 9999. Returns how many members have counts."""
     campaign = writable(unit.campaign)
     if campaign.grades_signed_at is not None:
-        raise StateBlocked([f"「{campaign.name}」的考核等次已经签发，考察谈话推荐不能再修改。"])
+        raise StateBlocked(
+            [_("「%(name)s」的考核等次已经签发，考察谈话推荐不能再修改。", name=campaign.name)]
+        )
     members = [m for m in unit.members if not m.is_concurrent]
     problems: dict[str, str] = {}
     wanted: dict[int, dict[Form5Choice, int]] = {}
@@ -45,13 +48,16 @@ def save(user: User, unit: Unit, typed: Mapping[str, str]) -> int:
         for g in Form5Choice:
             text = typed.get(field(m.id, g), "").strip()
             if text and not (text.isascii() and text.isdigit() and int(text) <= MOST):
-                problems[field(m.id, g)] = (
-                    f"{m.name}的「{FORM5_LABELS[g]}」请填 0 到 {MOST} 的整数（人数），不推荐的填 0 或留空。"
+                problems[field(m.id, g)] = _(
+                    "%(name)s的「%(grade)s」请填 0 到 %(most)s 的整数（人数），不推荐的填 0 或留空。",
+                    name=m.name,
+                    grade=_(FORM5_LABELS[g]),
+                    most=MOST,
                 )
                 continue
             wanted[m.id][g] = int(text) if text else 0
     if problems:
-        raise InvalidInput("请检查标出的项目。", problems)
+        raise InvalidInput(_("请检查标出的项目。"), problems)
     existing = {
         r.member_id: r
         for r in db.session.scalars(
@@ -72,5 +78,7 @@ def save(user: User, unit: Unit, typed: Mapping[str, str]) -> int:
         for g, n in counts.items():
             setattr(row, g.value, n)
         kept += 1
-    record_event(user, None, "interview.save", f"{unit.name}：{kept} 人")
+    with in_chinese():  # the audit log is a record, kept in Chinese
+        detail = _("%(unit)s：%(n)s 人", unit=unit.name, n=kept)
+    record_event(user, None, "interview.save", detail)
     return kept

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..database import writes
 from ..domain.oversight import PasteResult, parse_leader_lines, squeezed
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import Campaign, Leader, Unit, User
 from .audit import record_event
@@ -14,7 +15,7 @@ from .campaign import writable
 from .errors import InvalidInput, NotFound
 from .score_sheets import leaders, scored_units
 
-NO_SUCH_LEADER = "找不到这位区领导：可能已被删除。请回到「区领导及分管单位」页面重新选择。"
+NO_SUCH_LEADER = N_("找不到这位区领导：可能已被删除。请回到「区领导及分管单位」页面重新选择。")
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class LeaderInput:
 def get_leader(leader_id: int) -> Leader:
     leader = db.session.get(Leader, leader_id)
     if leader is None:
-        raise NotFound(NO_SUCH_LEADER)
+        raise NotFound(_(NO_SUCH_LEADER))
     return leader
 
 
@@ -36,18 +37,20 @@ def _checked(campaign: Campaign, data: LeaderInput, keep: Leader | None = None) 
     name, post = data.name.strip(), data.post.strip()
     problems: dict[str, str] = {}
     if not name:
-        problems["name"] = "请填写区领导的姓名。"
+        problems["name"] = _("请填写区领导的姓名。")
     elif len(name) > 64:
-        problems["name"] = "姓名最多 64 个字。"
+        problems["name"] = _("姓名最多 %(most)s 个字。", most=64)
     elif any(squeezed(x.name) == squeezed(name) and x is not keep for x in leaders(campaign)):
-        problems["name"] = f"名单上已经有「{name}」了：请修改那一行，或在姓名后加以区分。"
+        problems["name"] = _(
+            "名单上已经有「%(name)s」了：请修改那一行，或在姓名后加以区分。", name=name
+        )
     if len(post) > 120:
-        problems["post"] = "职务最多 120 个字。"
+        problems["post"] = _("职务最多 %(most)s 个字。", most=120)
     known = {u.id for u in scored_units(campaign)}
     if not data.is_top and not set(data.unit_ids) & known:
-        problems["unit_ids"] = "请勾选分管或联系的单位，或勾选「四大家领导」。"
+        problems["unit_ids"] = _("请勾选分管或联系的单位，或勾选「四大家领导」。")
     if problems:
-        raise InvalidInput("请检查标出的项目。", problems)
+        raise InvalidInput(_("请检查标出的项目。"), problems)
     return LeaderInput(name, post, data.is_top, tuple(u for u in data.unit_ids if u in known))
 
 
@@ -107,7 +110,9 @@ def paste_leaders(user: User, campaign_id: int, text: str) -> int:
     campaign = writable(db.session.get_one(Campaign, campaign_id))
     result = read_paste(campaign, text)
     if result.problems or not result.leaders:
-        problems = list(result.problems) or ["没有读到区领导：每行填 姓名、职务、分管或联系单位。"]
+        problems = list(result.problems) or [
+            _("没有读到区领导：每行填 姓名、职务、分管或联系单位。")
+        ]
         raise InvalidInput(" ".join(problems), {"text": "\n".join(problems)})
     by_name = {u.name: u for u in scored_units(campaign)}
     existing = {squeezed(x.name): x for x in leaders(campaign)}
@@ -120,5 +125,5 @@ def paste_leaders(user: User, campaign_id: int, text: str) -> int:
             db.session.add(leader)
         leader.post, leader.is_top = line.post, line.is_top
         leader.units = [by_name[n] for n in line.unit_names]
-    record_event(user, None, "leader.paste", f"{len(result.leaders)} 位")
+    record_event(user, None, "leader.paste", f"{len(result.leaders)} 位")  # official: log
     return len(result.leaders)

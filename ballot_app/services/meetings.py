@@ -22,6 +22,7 @@ from ..domain.meeting_state import (
 from ..domain.paper import PaperPhase
 from ..domain.roles import Role, may_see_meeting
 from ..domain.slip7 import PassRateBase
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import Evaluee, Meeting, PaperStack, Token, Unit, User
 from ..signing import Keys
@@ -69,8 +70,8 @@ class SettingsInput:
 
 
 #: The same answer for a meeting that does not exist and one the user may not see, so that
-#: nobody learns which meeting ids exist in other groups.
-NO_SUCH_MEETING = (
+#: nobody learns which meeting ids exist in other groups. (Message ids below: `_` where said.)
+NO_SUCH_MEETING = N_(
     "找不到这次会议：它可能已被删除，或者不在您的账号能看到的范围内"
     "（计票人账号要由考核组在会议页面「计票人账号」中加上）。请回到首页重新选择。"
 )
@@ -80,10 +81,10 @@ def get_meeting(user: User, meeting_id: int) -> Meeting:
     """A meeting the user may see, or NotFound (also for one of another group)."""
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound(NO_SUCH_MEETING)
+        raise NotFound(_(NO_SUCH_MEETING))
     assigned = user.role == Role.TELLER and is_assigned(user, meeting.id)
     if not may_see_meeting(user.role, user.group_id, meeting.unit.group_id, assigned=assigned):
-        raise NotFound(NO_SUCH_MEETING)
+        raise NotFound(_(NO_SUCH_MEETING))
     return meeting
 
 
@@ -101,19 +102,19 @@ def create_meeting(user: User, unit: Unit, data: MeetingInput, keys: Keys) -> Me
     """A draft meeting with the unit's roster as evaluees, and its first run of slips."""
     errors: dict[str, str] = {}
     if not data.title.strip():
-        errors["title"] = "请填写会议名称。"
+        errors["title"] = _("请填写会议名称。")
     if data.held_on is None:
-        errors["held_on"] = "请填写会议日期。"
+        errors["held_on"] = _("请填写会议日期。")
     if not (data.form5 or data.form6):
-        errors["form5"] = "请至少启用表5或表6中的一张表。"
+        errors["form5"] = _("请至少启用表5或表6中的一张表。")
     # A post held beside a main one elsewhere (兼任) is shown in the roster, not assessed.
     assessed = [m for m in unit.members if not m.is_concurrent]
     if data.form5 and unit.kind == "party_org":
-        errors["form5"] = "基层党组织只参加表6 群众评议（附件8），不填表5：请取消勾选表5。"
+        errors["form5"] = _("基层党组织只参加表6 群众评议（附件8），不填表5：请取消勾选表5。")
     elif data.form5 and not assessed:
-        errors["form5"] = "这个单位还没有班子成员名单：请先在单位页面加入班子成员。"
+        errors["form5"] = _("这个单位还没有班子成员名单：请先在单位页面加入班子成员。")
     if errors:
-        raise InvalidInput("请检查标出的项目。", errors)
+        raise InvalidInput(_("请检查标出的项目。"), errors)
     assert data.held_on is not None
     twin = select(Meeting.id).where(
         Meeting.unit_id == unit.id,
@@ -122,9 +123,14 @@ def create_meeting(user: User, unit: Unit, data: MeetingInput, keys: Keys) -> Me
     )
     if not data.confirm_duplicate and db.session.scalar(twin):
         raise DuplicateWarning(
-            f"「{unit.name}」在 {data.held_on} 已有一次「{data.title.strip()}」。"
-            "如果确实要再开一次（例如重新测评），请勾选「确认同名，仍然建立」后再提交；"
-            "否则请回到单位页面打开已有的那次会议。"
+            _(
+                "「%(unit)s」在 %(day)s 已有一次「%(title)s」。"
+                "如果确实要再开一次（例如重新测评），请勾选「确认同名，仍然建立」后再提交；"
+                "否则请回到单位页面打开已有的那次会议。",
+                unit=unit.name,
+                day=data.held_on.isoformat(),
+                title=data.title.strip(),
+            )
         )
     secretary = unit.secretary
     meeting = Meeting(
@@ -151,7 +157,7 @@ def create_meeting(user: User, unit: Unit, data: MeetingInput, keys: Keys) -> Me
 
 def _check_setup(meeting: Meeting) -> None:
     if meeting.state not in SETUP_STATES:
-        raise StateBlocked(["投票已经开启，测评对象和表格不能再改动。"])
+        raise StateBlocked([_("投票已经开启，测评对象和表格不能再改动。")])
 
 
 @writes
@@ -161,7 +167,7 @@ def move_evaluee(user: User, meeting: Meeting, evaluee_id: int, step: int) -> No
     evaluees = meeting.evaluees
     i = next((k for k, e in enumerate(evaluees) if e.id == evaluee_id), None)
     if i is None:
-        raise NotFound("找不到这位测评对象，请刷新页面。")
+        raise NotFound(_("找不到这位测评对象，请刷新页面。"))
     if move_one_place(evaluees, i, step):
         record_event(user, meeting, "evaluee.move", evaluees[i].name)
 
@@ -172,7 +178,7 @@ def remove_evaluee(user: User, meeting: Meeting, evaluee_id: int) -> None:
     _check_setup(meeting)
     evaluee = next((e for e in meeting.evaluees if e.id == evaluee_id), None)
     if evaluee is None:
-        raise NotFound("找不到这位测评对象，请刷新页面。")
+        raise NotFound(_("找不到这位测评对象，请刷新页面。"))
     meeting.evaluees.remove(evaluee)
     record_event(user, meeting, "evaluee.remove", evaluee.name)
 
@@ -183,11 +189,11 @@ def add_evaluee(user: User, meeting: Meeting, name: str, post: str) -> None:
     _check_setup(meeting)
     errors = {}
     if not name.strip():
-        errors["name"] = "请填写姓名。"
+        errors["name"] = _("请填写姓名。")
     if not post.strip():
-        errors["post"] = "请填写职务。"
+        errors["post"] = _("请填写职务。")
     if errors:
-        raise InvalidInput("请检查标出的项目。", errors)
+        raise InvalidInput(_("请检查标出的项目。"), errors)
     last = db.session.scalar(
         select(func.max(Evaluee.position)).where(Evaluee.meeting_id == meeting.id)
     )
@@ -200,23 +206,23 @@ def update_settings(user: User, meeting: Meeting, data: SettingsInput) -> None:
     """Change attendance, pass-rate base, paper forms, the secretary's name and, before the
     box opens, the live count's step and whether it shows turnout only."""
     if meeting.state == MeetingState.CERTIFIED:
-        raise StateBlocked(["结果已经确认，会议不能再修改。"])
+        raise StateBlocked([_("结果已经确认，会议不能再修改。")])
     errors: dict[str, str] = {}
     if data.participants is not None and data.participants < 0:
-        errors["participants"] = "评议人数不能是负数。"
+        errors["participants"] = _("评议人数不能是负数。")
     errors.update(
         {f"att_{k}": v for k, v in attendance.problems(meeting.unit.kind, data.attendance).items()}
     )
     if data.paper_issued < 0:
-        errors["paper_issued"] = "纸质票数不能是负数。"
+        errors["paper_issued"] = _("纸质票数不能是负数。")
     errors.update(_live_setting_errors(meeting, data))
     if (
         data.secretary_name.strip() != meeting.secretary_name
         and meeting.state != MeetingState.DRAFT
     ):
-        errors["secretary_name"] = "投票开启后不能再改书记姓名（表6已经印出）。"
+        errors["secretary_name"] = _("投票开启后不能再改书记姓名（表6已经印出）。")
     if errors:
-        raise InvalidInput("请检查标出的项目。", errors)
+        raise InvalidInput(_("请检查标出的项目。"), errors)
     meeting.secretary_name = data.secretary_name.strip()
     if data.attendance:
         meeting.attendance = attendance.dumps(data.attendance)
@@ -232,10 +238,11 @@ def update_settings(user: User, meeting: Meeting, data: SettingsInput) -> None:
         user,
         meeting,
         "meeting.settings",
-        f"评议人员 {meeting.participants if meeting.participants is not None else '同发出数'}，"
-        f"合格率基数 {data.pass_rate_base.label}，纸质票 {data.paper_issued}，步长 {data.live_step}，"
-        f"现场计票{'只显示收回情况' if data.live_turnout_only else '分步显示结果'}，"
-        f"纸质票{'须' if data.paper_double_entry else '不须'}两人核录",
+        # A record, kept as written (the audit log's detail): not a message.
+        f"评议人员 {meeting.participants if meeting.participants is not None else '同发出数'}，"  # official
+        f"合格率基数 {data.pass_rate_base.label}，纸质票 {data.paper_issued}，步长 {data.live_step}，"  # official
+        f"现场计票{'只显示收回情况' if data.live_turnout_only else '分步显示结果'}，"  # official
+        f"纸质票{'须' if data.paper_double_entry else '不须'}两人核录",  # official
     )
 
 
@@ -244,21 +251,25 @@ def _live_setting_errors(meeting: Meeting, data: SettingsInput) -> dict[str, str
     opens (a step changed mid-count could show the difference one ballot made)."""
     errors: dict[str, str] = {}
     if data.live_step < MIN_STEP:
-        errors["live_step"] = (
-            f"步长至少是 {MIN_STEP} 票：结果变化太小，就可能看出个人投了什么。"
-            f"请填 {MIN_STEP} 或更大的数。"
+        errors["live_step"] = _(
+            "步长至少是 %(min)s 票：结果变化太小，就可能看出个人投了什么。"
+            "请填 %(min)s 或更大的数。",
+            min=MIN_STEP,
         )
     if meeting.state == MeetingState.DRAFT:
         return errors
     if data.live_step != meeting.live_step:
-        errors["live_step"] = (
-            f"投票箱已经开启，步长不能再改：步长在开启前定好，整场不变，"
-            f"中途改动会让前后两次结果只差几张票。请保留原来的 {meeting.live_step}。"
+        errors["live_step"] = _(
+            "投票箱已经开启，步长不能再改：步长在开启前定好，整场不变，"
+            "中途改动会让前后两次结果只差几张票。请保留原来的 %(step)s。",
+            step=meeting.live_step,
         )
     if data.live_turnout_only != meeting.live_turnout_only:
-        errors["live_turnout_only"] = (
+        kept = _("只显示收回情况") if meeting.live_turnout_only else _("分步显示结果")
+        errors["live_turnout_only"] = _(
             "投票箱已经开启，「投票期间只显示收回情况」不能再改：这项在开启前定好，整场不变。"
-            f"请保留原来的选择（{'只显示收回情况' if meeting.live_turnout_only else '分步显示结果'}）。"
+            "请保留原来的选择（%(kept)s）。",
+            kept=kept,
         )
     return errors
 
@@ -291,58 +302,58 @@ def meeting_facts(
     )
 
 
-TELLER_MAY_NOT = "计票人/监票人账号不能开启、关闭投票箱或确认结果，请由考核组操作。"
+TELLER_MAY_NOT = N_("计票人/监票人账号不能开启、关闭投票箱或确认结果，请由考核组操作。")
 
 #: What the one of two simultaneous steps that came second is told, by the step and the
 #: state the first one left: one of them changed the state, the other changes nothing.
 CAME_SECOND = {
-    (Transition.OPEN, MeetingState.OPEN): (
+    (Transition.OPEN, MeetingState.OPEN): N_(
         "投票箱刚刚已经开启了（可能是另一位工作人员开启的），不用再开启。请刷新页面查看最新状态。"
     ),
-    (Transition.CLOSE, MeetingState.CLOSED): (
+    (Transition.CLOSE, MeetingState.CLOSED): N_(
         "投票箱刚刚已经关闭了（可能是另一位工作人员关闭的），不用再关闭。请刷新页面查看最新状态。"
     ),
-    (Transition.REOPEN, MeetingState.OPEN): (
+    (Transition.REOPEN, MeetingState.OPEN): N_(
         "投票箱刚刚已经重新开启了（可能是另一位管理员开启的），不用再开启。请刷新页面查看最新状态。"
     ),
-    (Transition.REOPEN, MeetingState.CERTIFIED): (
+    (Transition.REOPEN, MeetingState.CERTIFIED): N_(
         "结果刚刚已经确认，会议只读：投票箱不能再重新开启。如确需重新测评，请新建一次测评会议。"
     ),
-    (Transition.CERTIFY, MeetingState.CERTIFIED): (
+    (Transition.CERTIFY, MeetingState.CERTIFIED): N_(
         "结果刚刚已经确认过了（可能是另一位工作人员确认的），不用再确认。请刷新页面查看。"
     ),
-    (Transition.CERTIFY, MeetingState.OPEN): (
+    (Transition.CERTIFY, MeetingState.OPEN): N_(
         "投票箱刚刚被管理员重新开启了，现在不能确认结果：请等投票结束、再次关闭投票箱后再确认。"
     ),
 }
-#: When the state changed under a step and no sentence above fits.
-REHEARSAL_FIRST = (
+REHEARSAL_FIRST = N_(
     "这次会议还有一场演练没有结束：请先在演练页面点「结束演练」清除演练的票和纸条，"
     "再开启正式投票箱。"
 )
-REHEARSAL_NOT_CERTIFIED = (
+REHEARSAL_NOT_CERTIFIED = N_(
     "演练的结果不能确认，也不会计入任何正式结果。演练完了请点「结束演练」，"
     "再在正式会议上投票和确认。"
 )
-STATE_CHANGED = "会议的状态刚刚被别人改变了，这一步没有进行。请刷新页面查看最新状态后再操作。"
+#: When the state changed under a step and no sentence above fits.
+STATE_CHANGED = N_("会议的状态刚刚被别人改变了，这一步没有进行。请刷新页面查看最新状态后再操作。")
 
 
 def _explained(step: Transition, state: MeetingState, found: list[str]) -> list[str]:
     """The blockers, with a step another person just took said as such."""
     came_second = CAME_SECOND.get((step, state))
-    return [came_second] if came_second else found
+    return [_(came_second)] if came_second else found
 
 
 def transition_blockers(
     user: User, meeting: Meeting, step: Transition, *, reason: str = ""
 ) -> list[str]:
-    """Why this step cannot be taken now, in Chinese; [] when it can (the page then asks the
-    person to confirm it)."""
+    """Why this step cannot be taken now, in the reader's language; [] when it can (the page
+    then asks the person to confirm it)."""
     if user.role == Role.TELLER:
-        return [TELLER_MAY_NOT]
+        return [_(TELLER_MAY_NOT)]
     found = blockers(step, meeting_facts(user, meeting, reason=reason))
     if step == Transition.OPEN and meeting.state == MeetingState.DRAFT and _has_rehearsal(meeting):
-        found.append(REHEARSAL_FIRST)
+        found.append(_(REHEARSAL_FIRST))
     return _explained(step, meeting.state, found)
 
 
@@ -354,9 +365,9 @@ def _has_rehearsal(meeting: Meeting) -> bool:
 def certify_blockers(user: User, meeting: Meeting, counter: str, scrutineer: str) -> list[str]:
     """Why the result cannot be certified now; [] when it can."""
     if user.role == Role.TELLER:
-        return [TELLER_MAY_NOT]
+        return [_(TELLER_MAY_NOT)]
     if meeting.is_rehearsal:
-        return [REHEARSAL_NOT_CERTIFIED]
+        return [_(REHEARSAL_NOT_CERTIFIED)]
     slip7 = meeting_results(meeting).slip7
     facts = meeting_facts(
         user,
@@ -391,8 +402,9 @@ def _move_state(meeting: Meeting, step: Transition, **values: str) -> bool:
 
 
 def _refused_after(user: User, meeting: Meeting, step: Transition, reason: str) -> StateBlocked:
-    """Why a step's UPDATE changed nothing: the state as it is now, in Chinese."""
-    return StateBlocked(transition_blockers(user, meeting, step, reason=reason) or [STATE_CHANGED])
+    """Why a step's UPDATE changed nothing: the state as it is now, in the reader's language."""
+    found = transition_blockers(user, meeting, step, reason=reason)
+    return StateBlocked(found or [_(STATE_CHANGED)])
 
 
 def _let_casts_finish() -> None:
@@ -425,12 +437,15 @@ def transition(user: User, meeting: Meeting, step: Transition, *, reason: str = 
     end_read()
     with unit_of_work():
         if user.role == Role.TELLER:
-            raise Forbidden(TELLER_MAY_NOT)
+            raise Forbidden(_(TELLER_MAY_NOT))
         # PostgreSQL: FOR SHARE on the campaign, so a close of the year under way is waited
         # for (it holds the row FOR UPDATE) and then refuses this step; SQLite: the lock.
         campaign = meeting.unit.campaign
         db.session.refresh(campaign, with_for_update={"read": True})
         writable(campaign)
+        if step == Transition.OPEN:
+            # A rehearsal started meanwhile holds this row: wait for it, then see it.
+            db.session.refresh(meeting, with_for_update=True)
         found = transition_blockers(user, meeting, step, reason=reason)
         if found:
             raise StateBlocked(found)
@@ -460,7 +475,7 @@ def certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: K
 @writes
 def _certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: Keys) -> None:
     if user.role == Role.TELLER:
-        raise Forbidden(TELLER_MAY_NOT)
+        raise Forbidden(_(TELLER_MAY_NOT))
     # PostgreSQL: lock the meeting row first, as every paper write does (paper.py), so that
     # what is read below (pending stacks, the figures) stays as read until the commit: a
     # paper write under way is waited for and counted, one that comes later finds the
@@ -474,12 +489,16 @@ def _certify(user: User, meeting: Meeting, counter: str, scrutineer: str, keys: 
     figures = meeting_results(meeting)
     names = {"counter_name": counter.strip(), "scrutineer_name": scrutineer.strip()}
     if not _move_state(meeting, Transition.CERTIFY, **names):
-        raise StateBlocked(certify_blockers(user, meeting, counter, scrutineer) or [STATE_CHANGED])
+        found = certify_blockers(user, meeting, counter, scrutineer)
+        raise StateBlocked(found or [_(STATE_CHANGED)])
     certified = figures.as_dict()
     certified["meeting"]["state"] = MeetingState.CERTIFIED.value
     meeting.certified_result = json.dumps(certified, ensure_ascii=False, sort_keys=True)
     publish_codes(meeting, keys)
     forget_entries(meeting.id)
     record_event(
-        user, meeting, "meeting.certify", f"计票人 {counter.strip()}，监票人 {scrutineer.strip()}"
+        user,
+        meeting,
+        "meeting.certify",
+        f"计票人 {counter.strip()}，监票人 {scrutineer.strip()}",  # official: a record
     )

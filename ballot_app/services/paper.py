@@ -12,10 +12,11 @@ from sqlalchemy import delete, func, select
 
 from ..database import writes
 from ..domain.ballot_spec import BallotSpec
-from ..domain.choices import Category, Source, Special
+from ..domain.choices import CATEGORY_LABELS, Category, Source, Special
 from ..domain.marks import Packet
 from ..domain.meeting_state import MeetingState
 from ..domain.paper import PASS_LABELS, Difference, PaperPhase, compare_passes, paper_spec
+from ..domain.text import _
 from ..extensions import db
 from ..models import Ballot, Comment, Meeting, PaperSheet, PaperStack, User
 from .audit import record_event
@@ -23,6 +24,8 @@ from .casting import BallotRows, store_without_token
 from .errors import Forbidden, InvalidInput, NotFound, StateBlocked
 from .voting import spec_for
 
+#: The audit log's details are written in Chinese whoever acts (a record kept in one
+#: language): their literals carry `# official`.
 #: Paper ballots are entered while the box is open or after it closed (the paper box is
 #: usually counted after the meeting), never once the result is certified.
 ENTRY_STATES = frozenset({MeetingState.OPEN, MeetingState.CLOSED})
@@ -31,8 +34,8 @@ ENTRY_STATES = frozenset({MeetingState.OPEN, MeetingState.CLOSED})
 def _check_entry_state(meeting: Meeting) -> None:
     if meeting.state not in ENTRY_STATES:
         if meeting.state == MeetingState.CERTIFIED:
-            raise StateBlocked(["结果已经确认，会议只读：纸质票不能再录入、更改或撤回。"])
-        raise StateBlocked(["投票箱开启后才能录入纸质票。"])
+            raise StateBlocked([_("结果已经确认，会议只读：纸质票不能再录入、更改或撤回。")])
+        raise StateBlocked([_("投票箱开启后才能录入纸质票。")])
 
 
 def _hold_entry_state(meeting: Meeting) -> None:
@@ -68,7 +71,7 @@ def _find_stack(meeting: Meeting, number: int) -> PaperStack | None:
 def get_stack(meeting: Meeting, number: int) -> PaperStack:
     stack = _find_stack(meeting, number)
     if stack is None:
-        raise NotFound(f"没有第 {number} 叠纸质票，可能已被删除。请回到纸质票页面查看。")
+        raise NotFound(_("没有第 %(n)s 叠纸质票，可能已被删除。请回到纸质票页面查看。", n=number))
     return stack
 
 
@@ -90,20 +93,26 @@ def open_stack(user: User, meeting: Meeting, category: Category) -> PaperStack:
     stack = PaperStack(meeting_id=meeting.id, number=(last or 0) + 1, category=category)
     db.session.add(stack)
     db.session.flush()
-    record_event(user, meeting, "paper.stack", f"第 {stack.number} 叠（{category.label}）开始录入")
+    detail = f"第 {stack.number} 叠（{CATEGORY_LABELS[category]}）开始录入"  # official
+    record_event(user, meeting, "paper.stack", detail)
     return stack
 
 
 def _check_open_pass(user: User, stack: PaperStack, pass_no: int) -> None:
     if stack.phase == PaperPhase.COUNTED:
         raise StateBlocked(
-            [f"第 {stack.number} 叠已经计入。录错的票请在纸质票页面用「撤回」，并写明原因。"]
+            [
+                _(
+                    "第 %(n)s 叠已经计入。录错的票请在纸质票页面用「撤回」，并写明原因。",
+                    n=stack.number,
+                )
+            ]
         )
     if pass_no == 2 and stack.phase != PaperPhase.SECOND:
-        raise StateBlocked(["第一遍还没有录完，不能录第二遍。"])
+        raise StateBlocked([_("第一遍还没有录完，不能录第二遍。")])
     if pass_no == 2 and stack.first_by_id == user.id:
         raise Forbidden(
-            "第二遍要由另一位计票人录入，才能起到核对的作用。请换另一位计票人登录后录入。"
+            _("第二遍要由另一位计票人录入，才能起到核对的作用。请换另一位计票人登录后录入。")
         )
 
 
@@ -123,7 +132,7 @@ def enter_sheet(
     _hold_entry_state(meeting)
     pass_no = pass_no or stack.current_pass
     if pass_no > stack.current_pass or (pass_no != stack.current_pass and number is None):
-        raise StateBlocked(["这一遍现在不能录入新的一张，请刷新页面查看这一叠的状态。"])
+        raise StateBlocked([_("这一遍现在不能录入新的一张，请刷新页面查看这一叠的状态。")])
     _check_open_pass(user, stack, pass_no)
     marks = json.dumps(dict(packet.marks), ensure_ascii=False, sort_keys=True)
     comment = packet.comment if pass_no == 1 else ""
@@ -132,20 +141,26 @@ def enter_sheet(
         stack.sheets.append(
             PaperSheet(pass_no=pass_no, number=number, marks_json=marks, comment=comment)
         )
-        verb = "录入"
+        verb = "录入"  # official
     else:
         sheet = stack.sheet(pass_no, number)
         if sheet is None:
-            raise NotFound(f"{PASS_LABELS[pass_no]}没有第 {number} 张，请刷新页面。")
+            raise NotFound(
+                _(
+                    "%(pass_)s没有第 %(n)s 张，请刷新页面。",
+                    pass_=_(PASS_LABELS[pass_no]),
+                    n=number,
+                )
+            )
         sheet.marks_json = marks
         if pass_no == 1:
             sheet.comment = comment
-        verb = "改录"
+        verb = "改录"  # official
     record_event(
         user,
         meeting,
         "paper.sheet",
-        f"第 {stack.number} 叠{PASS_LABELS[pass_no]} {verb}第 {number} 张",
+        f"第 {stack.number} 叠{PASS_LABELS[pass_no]} {verb}第 {number} 张",  # official
     )
     return number
 
@@ -158,13 +173,13 @@ def remove_last_sheet(user: User, meeting: Meeting, stack: PaperStack) -> int:
     _check_open_pass(user, stack, pass_no)
     sheets = stack.pass_sheets(pass_no)
     if not sheets:
-        raise InvalidInput("这一遍还没有录入任何一张。")
+        raise InvalidInput(_("这一遍还没有录入任何一张。"))
     stack.sheets.remove(sheets[-1])
     record_event(
         user,
         meeting,
         "paper.sheet",
-        f"第 {stack.number} 叠{PASS_LABELS[pass_no]} 删除第 {sheets[-1].number} 张",
+        f"第 {stack.number} 叠{PASS_LABELS[pass_no]} 删除第 {sheets[-1].number} 张",  # official
     )
     return sheets[-1].number
 
@@ -174,9 +189,9 @@ def discard_stack(user: User, meeting: Meeting, stack: PaperStack) -> None:
     """Throw away a stack that has not counted yet (opened by mistake)."""
     _hold_entry_state(meeting)
     if stack.phase == PaperPhase.COUNTED:
-        raise StateBlocked(["这一叠已经计入，不能整叠删除；录错的票请逐张撤回并写明原因。"])
+        raise StateBlocked([_("这一叠已经计入，不能整叠删除；录错的票请逐张撤回并写明原因。")])
     db.session.delete(stack)
-    record_event(user, meeting, "paper.discard", f"第 {stack.number} 叠（未计入）删除")
+    record_event(user, meeting, "paper.discard", f"第 {stack.number} 叠（未计入）删除")  # official
 
 
 @writes
@@ -189,7 +204,7 @@ def finish_pass(user: User, meeting: Meeting, stack: PaperStack) -> list[Differe
     _check_open_pass(user, stack, pass_no)
     spec = entry_spec(meeting, stack.category)
     if not stack.pass_sheets(pass_no):
-        raise InvalidInput("这一遍还没有录入任何一张，不能结束。")
+        raise InvalidInput(_("这一遍还没有录入任何一张，不能结束。"))
     if pass_no == 1 and meeting.paper_double_entry:
         stack.phase = PaperPhase.SECOND
         stack.first_by_id = user.id
@@ -197,7 +212,7 @@ def finish_pass(user: User, meeting: Meeting, stack: PaperStack) -> list[Differe
             user,
             meeting,
             "paper.pass",
-            f"第 {stack.number} 叠第一遍录完，共 {len(stack.pass_sheets(1))} 张，等第二人核录",
+            f"第 {stack.number} 叠第一遍录完，共 {len(stack.pass_sheets(1))} 张，等第二人核录",  # official
         )
         return []
     if pass_no == 2:
@@ -205,9 +220,8 @@ def finish_pass(user: User, meeting: Meeting, stack: PaperStack) -> list[Differe
         second = [s.marks for s in stack.pass_sheets(2)]
         found = compare_passes(spec, first, second)
         if found:
-            record_event(
-                user, meeting, "paper.mismatch", f"第 {stack.number} 叠两遍不一致，{len(found)} 处"
-            )
+            detail = f"第 {stack.number} 叠两遍不一致，{len(found)} 处"  # official
+            record_event(user, meeting, "paper.mismatch", detail)
             return found
     _count(user, meeting, stack, spec)
     return []
@@ -222,37 +236,47 @@ def _count(user: User, meeting: Meeting, stack: PaperStack, spec: BallotSpec) ->
     for sheet in stack.pass_sheets(2):
         stack.sheets.remove(sheet)
     stack.phase = PaperPhase.COUNTED
-    checked = "，两人核录一致" if meeting.paper_double_entry else ""
+    checked = "，两人核录一致" if meeting.paper_double_entry else ""  # official
     record_event(
         user,
         meeting,
         "paper.count",
-        f"第 {stack.number} 叠计入 {len(stack.pass_sheets(1))} 张{checked}",
+        f"第 {stack.number} 叠计入 {len(stack.pass_sheets(1))} 张{checked}",  # official
     )
 
 
 def _counted_sheet(
-    meeting: Meeting, stack_number: int, number: int, reason: str, act: str
+    meeting: Meeting, stack_number: int, number: int, reason: str, *, void: bool
 ) -> PaperSheet:
     """Counted sheet `number` of stack `stack_number`, still in the box; InvalidInput naming
-    each field otherwise (`act` is 撤回 or 作废)."""
+    each field otherwise (`void`: to void it (作废), else to withdraw it (撤回))."""
     errors: dict[str, str] = {}
+    where = {"stack": stack_number, "n": number}
     if not reason.strip():
-        errors["reason"] = f"请写明{act}的原因，它会记入操作日志。"
+        errors["reason"] = (
+            _("请写明作废的原因，它会记入操作日志。")
+            if void
+            else _("请写明撤回的原因，它会记入操作日志。")
+        )
     stack = _find_stack(meeting, stack_number)
     sheet = None
     if stack is None or stack.phase != PaperPhase.COUNTED:
-        errors["stack"] = f"没有已计入的第 {stack_number} 叠。"
+        errors["stack"] = _("没有已计入的第 %(stack)s 叠。", **where)
     else:
         sheet = stack.sheet(1, number)
         if sheet is None:
-            errors["sheet"] = f"第 {stack_number} 叠没有第 {number} 张。"
+            errors["sheet"] = _("第 %(stack)s 叠没有第 %(n)s 张。", **where)
         elif sheet.is_withdrawn:
-            errors["sheet"] = f"第 {stack_number} 叠第 {number} 张已经撤回过了。"
-        elif act == "作废" and sheet.voided_reason:
-            errors["sheet"] = f"第 {stack_number} 叠第 {number} 张已经作废过了。"
+            errors["sheet"] = _("第 %(stack)s 叠第 %(n)s 张已经撤回过了。", **where)
+        elif void and sheet.voided_reason:
+            errors["sheet"] = _("第 %(stack)s 叠第 %(n)s 张已经作废过了。", **where)
     if errors:
-        raise InvalidInput(f"不能{act}：请核对叠号和张号，并写明原因。", errors)
+        raise InvalidInput(
+            _("不能作废：请核对叠号和张号，并写明原因。")
+            if void
+            else _("不能撤回：请核对叠号和张号，并写明原因。"),
+            errors,
+        )
     assert sheet is not None
     return sheet
 
@@ -270,23 +294,22 @@ def withdraw_sheet(
         db.session.execute(delete(Comment).where(Comment.id == sheet.comment_id))
     sheet.ballot_id = sheet.comment_id = None
     sheet.withdrawn_reason = reason.strip()
-    record_event(
-        user, meeting, "paper.withdraw", f"撤回第 {stack_number} 叠第 {number} 张：{reason.strip()}"
-    )
+    detail = f"撤回第 {stack_number} 叠第 {number} 张：{reason.strip()}"  # official
+    record_event(user, meeting, "paper.withdraw", detail)
 
 
 def sheet_to_withdraw(meeting: Meeting, stack_number: int, number: int, reason: str) -> PaperSheet:
     """The counted sheet to withdraw, checked as `withdraw_sheet` will check it: what the
     confirmation step shows (nothing is written)."""
     _check_entry_state(meeting)
-    return _counted_sheet(meeting, stack_number, number, reason, "撤回")
+    return _counted_sheet(meeting, stack_number, number, reason, void=False)
 
 
 def sheet_to_void(meeting: Meeting, stack_number: int, number: int, reason: str) -> PaperSheet:
     """The counted sheet the tellers mean to void, checked as `void_sheet` will check it:
     what the confirmation step shows (nothing is written)."""
     _check_entry_state(meeting)
-    return _counted_sheet(meeting, stack_number, number, reason, "作废")
+    return _counted_sheet(meeting, stack_number, number, reason, void=True)
 
 
 @writes
@@ -303,7 +326,13 @@ def void_sheet(user: User, meeting: Meeting, stack_number: int, number: int, rea
     sheet = sheet_to_void(meeting, stack_number, number, reason)
     ballot = db.session.get(Ballot, sheet.ballot_id) if sheet.ballot_id else None
     if ballot is None:
-        raise NotFound(f"第 {stack_number} 叠第 {number} 张不在票箱里，请刷新页面查看。")
+        raise NotFound(
+            _(
+                "第 %(stack)s 叠第 %(n)s 张不在票箱里，请刷新页面查看。",
+                stack=stack_number,
+                n=number,
+            )
+        )
     for row5 in ballot.form5_marks:
         row5.mark = Special.OVER_MARKED.value
     for row6 in ballot.form6_marks:
@@ -314,9 +343,8 @@ def void_sheet(user: User, meeting: Meeting, stack_number: int, number: int, rea
         db.session.execute(delete(Comment).where(Comment.id == sheet.comment_id))
         sheet.comment_id = None
     sheet.voided_reason = reason.strip()
-    record_event(
-        user, meeting, "paper.void", f"作废第 {stack_number} 叠第 {number} 张：{reason.strip()}"
-    )
+    detail = f"作废第 {stack_number} 叠第 {number} 张：{reason.strip()}"  # official
+    record_event(user, meeting, "paper.void", detail)
 
 
 def forget_entries(meeting_id: int) -> None:

@@ -27,6 +27,7 @@ rehearsal is wiped.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -34,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..database import writes
 from ..domain.ballot_spec import BallotSpec
@@ -49,6 +51,8 @@ from .audit import record_event
 from .campaign import writable
 from .errors import InvalidInput, ServiceError, StateBlocked
 from .slips import add_slips, voter_url
+
+logger = logging.getLogger(__name__)
 
 #: At most this many simulated phones per run, and no run longer than this many seconds.
 MAX_SIMULATED = 300
@@ -78,6 +82,9 @@ def rehearsed(rehearsal: Meeting) -> Meeting:
 def start(user: User, meeting: Meeting) -> Meeting:
     """Start a rehearsal of a meeting in draft (or return the one under way)."""
     writable(meeting.unit.campaign)
+    # PostgreSQL: the real meeting's row, locked, so an open of its box under way is waited
+    # for (and seen); SQLite: the writer lock is held. One rehearsal per meeting (unique).
+    db.session.refresh(meeting, with_for_update=True)
     if meeting.is_rehearsal:
         raise StateBlocked([_("这已经是一场演练。")])
     if meeting.state != MeetingState.DRAFT:
@@ -148,8 +155,8 @@ def wipe(user: User, rehearsal: Meeting) -> Wiped:
         user,
         real,
         "rehearsal.wipe",
-        f"票 {wiped.ballots} 张，纸条 {wiped.slips} 张，意见 {wiped.comments} 条，"
-        f"纸质票 {wiped.paper_stacks} 叠",
+        f"票 {wiped.ballots} 张，纸条 {wiped.slips} 张，意见 {wiped.comments} 条，"  # official
+        f"纸质票 {wiped.paper_stacks} 叠",  # official: a record, kept as written
     )
     return wiped
 
@@ -181,7 +188,7 @@ def _hand_out(user: User, rehearsal: Meeting, keys: Keys, count: int) -> list[st
         raise InvalidInput(message, {"count": message})
     count_a = count // 2 if rehearsal.is_form5_enabled else 0
     batch = add_slips(user, rehearsal, keys, count_a, count - count_a)
-    record_event(user, rehearsal, "rehearsal.simulate", f"模拟手机 {count} 部")
+    record_event(user, rehearsal, "rehearsal.simulate", f"模拟手机 {count} 部")  # official
     tokens = db.session.scalars(
         select(Token).where(Token.meeting_id == rehearsal.id, Token.batch == batch)
     )
@@ -216,6 +223,10 @@ def cast_simulated(
             voting.cast_ballot(slip, packet, confirmed_empty=count_empty(slip.spec, packet))
         except ServiceError:
             break  # the box closed or the rehearsal ended: the phones stop
+        except SQLAlchemyError:
+            # The rehearsal was wiped under a cast (its rows went with it): stop quietly.
+            logger.info("rehearsal phones stopped: the rehearsal's rows are gone")
+            break
         finally:
             db.session.remove()
         cast += 1

@@ -14,14 +14,13 @@ import json
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field, fields
 from datetime import date
-from functools import cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..database import writes
-from ..domain.campaign import closed_sentence
+from ..domain.campaign import closed_sentence, month_day
 from ..domain.roster_rules import (
     FIELD_LABELS,
     EntryChange,
@@ -31,18 +30,19 @@ from ..domain.roster_rules import (
     RosterEntry,
     RosterLine,
     Rule,
-    day_label,
     diff,
     place_roster,
+    reason_label,
 )
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import Campaign, Member, Unit, User
 from .audit import record_event
 from .campaign import writable
 from .errors import ServiceError
-from .roster_file import MAX_BYTES, ReadResult, read_roster, roster_workbook
+from .roster_file import ReadResult, roster_workbook, size_refusal
 
-CHANGED = (
+CHANGED = N_(
     "名单在您预览之后有了变动（可能有人刚修改或导入了名单），刚才的预览已经不准确，这次没有保存："
     "下面是按现在的名单重新生成的预览，请核对后再确认导入。"
 )
@@ -53,10 +53,10 @@ class RosterChanged(ServiceError):
     the new preview goes with the refusal."""
 
     status = 409
-    title = "名单已有变动"
+    title = N_("名单已有变动")
 
     def __init__(self, preview: Preview) -> None:
-        super().__init__(CHANGED)
+        super().__init__(_(CHANGED))
         self.preview = preview
 
 
@@ -73,7 +73,17 @@ class Scope:
 
     @property
     def title(self) -> str:
-        return f"「{self.unit.name}」的名册" if self.unit else f"{self.campaign.name}全区名册"
+        """What is imported, in the reader's language: 「示例镇」的名册."""
+        if self.unit:
+            return _("「%(unit)s」的名册", unit=self.unit.name)
+        return _("%(campaign)s全区名册", campaign=self.campaign.name)
+
+    @property
+    def record(self) -> str:
+        """The same for the audit log, which keeps Chinese."""
+        if self.unit:
+            return f"「{self.unit.name}」的名册"  # official (the audit log's record)
+        return f"{self.campaign.name}全区名册"  # official (the audit log's record)
 
 
 def campaign_scope(campaign: Campaign) -> Scope:
@@ -165,11 +175,28 @@ class Preview:
         return not (self.errors or self.closed or self.is_unchanged)
 
     def counts(self) -> str:
-        """The change in numbers, for a flash and the audit log."""
+        """The change in numbers, for a flash and the confirm button's page."""
         c = self.change
-        text = f"新增 {len(c.added)} 人，移除 {len(c.removed)} 人，调动单位 {len(c.moved)} 人，"
-        text += f"职务等信息变化 {len(c.changed)} 人"
-        return text + (f"，其他变化 {len(self.others)} 项" if self.others else "")
+        numbers = {"added": len(c.added), "removed": len(c.removed), "moved": len(c.moved)}
+        numbers |= {"changed": len(c.changed), "others": len(self.others)}
+        if self.others:
+            return _(
+                "新增 %(added)s 人，移除 %(removed)s 人，调动单位 %(moved)s 人，"
+                "职务等信息变化 %(changed)s 人，其他变化 %(others)s 项",
+                **numbers,
+            )
+        return _(
+            "新增 %(added)s 人，移除 %(removed)s 人，调动单位 %(moved)s 人，"
+            "职务等信息变化 %(changed)s 人",
+            **numbers,
+        )
+
+    def record(self) -> str:
+        """counts() for the audit log, which keeps Chinese."""
+        c = self.change
+        text = f"新增 {len(c.added)} 人，移除 {len(c.removed)} 人，调动单位 {len(c.moved)} 人，"  # official (audit log)
+        text += f"职务等信息变化 {len(c.changed)} 人"  # official (audit log)
+        return text + (f"，其他变化 {len(self.others)} 项" if self.others else "")  # official
 
 
 def preview_import(scope: Scope, read: ReadResult) -> Preview:
@@ -212,38 +239,69 @@ def _scope_problems(
 ) -> list[list[Problem]]:
     """Per line: the unit it is placed in must be the scope's (and one of the campaign's,
     not archived), and a unit has one party secretary."""
-    day = day_label(scope.campaign.post_change_cutoff)
-    found: list[list[Problem]] = [[] for _ in placements]
+    day = month_day(scope.campaign.post_change_cutoff)
+    found: list[list[Problem]] = [[] for _p in placements]
     secretaries: dict[str, list[int]] = defaultdict(list)
     for i, p in enumerate(placements):
-        n, where = p.line_no, "原单位" if p.rule == Rule.CHANGED_AFTER else "单位"
+        n = p.line_no
         if not p.unit:
             continue
         if scope.unit is not None and p.unit != scope.unit.name:
             own = scope.unit.name
             text = (
-                f"{day}后异动的人员在原单位「{p.unit}」考核，不列入「{own}」的名册：请删去这一行"
-                f"（由「{p.unit}」的名册列出此人），再重新导入。"
+                _(
+                    "%(day)s后异动的人员在原单位「%(unit)s」考核，不列入「%(own)s」的名册：请删去这一行"
+                    "（由「%(unit)s」的名册列出此人），再重新导入。",
+                    day=day,
+                    unit=p.unit,
+                    own=own,
+                )
                 if p.rule == Rule.CHANGED_AFTER
-                else f"单位填的是「{p.unit}」，这里只导入「{own}」的名册：请改为「{own}」或删去这一行，再重新导入。"
+                else _(
+                    "单位填的是「%(unit)s」，这里只导入「%(own)s」的名册：请改为「%(own)s」或删去这一行，再重新导入。",
+                    unit=p.unit,
+                    own=own,
+                )
             )
-            found[i].append(Problem(n, f"第 {n} 行：{text}"))
+            found[i].append(Problem(n, _on_line(n, text)))
         elif p.unit not in units:
-            text = f"本年度还没有{where}「{p.unit}」：请先在首页添加这个单位（名称与名册中的一致），或改正{where}名称，再重新导入。"
-            found[i].append(Problem(n, f"第 {n} 行：{text}"))
+            text = (
+                _(
+                    "本年度还没有原单位「%(unit)s」：请先在首页添加这个单位（名称与名册中的一致），或改正原单位名称，再重新导入。",
+                    unit=p.unit,
+                )
+                if p.rule == Rule.CHANGED_AFTER
+                else _(
+                    "本年度还没有单位「%(unit)s」：请先在首页添加这个单位（名称与名册中的一致），或改正单位名称，再重新导入。",
+                    unit=p.unit,
+                )
+            )
+            found[i].append(Problem(n, _on_line(n, text)))
         elif scope.unit is None and units[p.unit].is_archived:
-            text = f"单位「{p.unit}」已归档，不能导入人员：请先在单位页面把它恢复到首页列表，或删去这一行，再重新导入。"
-            found[i].append(Problem(n, f"第 {n} 行：{text}"))
+            text = _(
+                "单位「%(unit)s」已归档，不能导入人员：请先在单位页面把它恢复到首页列表，或删去这一行，再重新导入。",
+                unit=p.unit,
+            )
+            found[i].append(Problem(n, _on_line(n, text)))
         if p.source.is_secretary:
             secretaries[p.unit].append(i)
     for unit, indexes in secretaries.items():
         if len(indexes) > 1:
-            rows = "、".join(str(placements[i].line_no) for i in indexes)
+            rows = _("、").join(str(placements[i].line_no) for i in indexes)
             for i in indexes:
                 n = placements[i].line_no
-                text = f"「{unit}」有 {len(indexes)} 人标为党组织书记（第 {rows} 行），一个单位只有一位党组织书记：请只保留一个“是”，再重新导入。"
-                found[i].append(Problem(n, f"第 {n} 行：{text}"))
+                text = _(
+                    "「%(unit)s」有 %(count)s 人标为党组织书记（第 %(rows)s 行），一个单位只有一位党组织书记：请只保留一个“是”，再重新导入。",
+                    unit=unit,
+                    count=len(indexes),
+                    rows=rows,
+                )
+                found[i].append(Problem(n, _on_line(n, text)))
     return found
+
+
+def _on_line(n: int, text: str) -> str:
+    return _("第 %(n)s 行：%(text)s", n=n, text=text)
 
 
 def _plan(
@@ -296,14 +354,18 @@ def _others(targets: list[Unit], placements: tuple[Placement, ...], plan: _Plan)
     for p, member, reason in zip(placements, plan.members, plan.reasons, strict=True):
         if member is None:
             continue
-        who = f"{p.source.name}（{p.unit}，{p.post}）"
+        who = _("%(name)s（%(unit)s，%(post)s）", name=p.source.name, unit=p.unit, post=p.post)
         concurrent = p.rule == Rule.CONCURRENT
         if member.is_concurrent != concurrent:
             found.append(
-                f"{who}：{'改为兼任，不在这里考核' if concurrent else '不再是兼任，在这里考核'}。"
+                _("%(who)s：改为兼任，不在这里考核。", who=who)
+                if concurrent
+                else _("%(who)s：不再是兼任，在这里考核。", who=who)
             )
         elif _entry(member, member.unit) == p.entry and reason != member.placed_by:
-            found.append(f"{who}：考核依据改为「{reason}」。")
+            found.append(
+                _("%(who)s：考核依据改为「%(reason)s」。", who=who, reason=reason_label(reason))
+            )
     for unit in targets:
         ids = [
             m.id for p, m in zip(placements, plan.members, strict=True) if m and p.unit == unit.name
@@ -311,7 +373,7 @@ def _others(targets: list[Unit], placements: tuple[Placement, ...], plan: _Plan)
         staying = set(ids) & {m.id for m in unit.members}
         new_order = [i for i in ids if i in staying]
         if new_order != [m.id for m in unit.members if m.id in staying]:
-            found.append(f"「{unit.name}」的名单顺序将按文件中的顺序调整。")
+            found.append(_("「%(unit)s」的名单顺序将按文件中的顺序调整。", unit=unit.name))
     return tuple(found)
 
 
@@ -325,8 +387,12 @@ def _emptied(
     return tuple(
         Problem(
             0,
-            f"文件中没有「{u.name}」的人员：确认导入后，这个单位现有的 {len(u.members)} 名班子成员将从名单中移除；"
-            "如不想这样，请把它的人员补进文件后重新上传。",
+            _(
+                "文件中没有「%(unit)s」的人员：确认导入后，这个单位现有的 %(count)s 名班子成员将从名单中移除；"
+                "如不想这样，请把它的人员补进文件后重新上传。",
+                unit=u.name,
+                count=len(u.members),
+            ),
             is_error=False,
         )
         for u in targets
@@ -373,7 +439,7 @@ def apply_import(user: User, scope: Scope, read: ReadResult, seen: str) -> Previ
         member.position = positions[unit.id]
     for gone in plan.dropped:
         gone.unit.members.remove(gone)
-    detail = f"{scope.title}，{len(preview.lines)} 行：{preview.counts()}"
+    detail = f"{scope.record}，{len(preview.lines)} 行：{preview.record()}"  # official (audit log)
     record_event(user, None, "roster.import", detail)
     return preview
 
@@ -381,12 +447,25 @@ def apply_import(user: User, scope: Scope, read: ReadResult, seen: str) -> Previ
 def describe_change(change: EntryChange) -> str:
     """One changed or moved person as a sentence: each field's old and new value."""
     parts = []
+    empty = _("（空）")
     for name in change.fields:
         old, new = getattr(change.old, name), getattr(change.new, name)
         if isinstance(old, bool):
-            old, new = ("是" if old else "否"), ("是" if new else "否")
-        parts.append(f"{FIELD_LABELS[name]}：{old or '（空）'} → {new or '（空）'}")
-    return f"{change.new.name}（{change.old.unit}）：" + "；".join(parts)
+            old, new = (_("是") if old else _("否")), (_("是") if new else _("否"))
+        parts.append(
+            _(
+                "%(field)s：%(old)s → %(new)s",
+                field=_(FIELD_LABELS[name]),
+                old=old or empty,
+                new=new or empty,
+            )
+        )
+    return _(
+        "%(name)s（%(unit)s）：%(changes)s",
+        name=change.new.name,
+        unit=change.old.unit,
+        changes=_("；").join(parts),
+    )
 
 
 # --- export, and the preview carried to the confirm step ------------------------------------
@@ -417,12 +496,9 @@ def export_workbook(scope: Scope) -> bytes:
     return roster_workbook(export_lines(scope))
 
 
-@cache
 def too_big() -> str:
     """The sentence refusing a roster over 5 MB, as the reader says it."""
-    refusal = read_roster(bytes(MAX_BYTES + 1), "名册.xlsx").refusal
-    assert refusal is not None
-    return refusal
+    return size_refusal()
 
 
 _TYPES: dict[str, tuple[type, ...]] = {f.name: (str,) for f in fields(RosterLine)}

@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from ..domain.roles import Role
 from ..domain.score_sheets import SheetState
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import Campaign, ScoreSheet, Unit, User
 from .score_sheets import sheet_order
 
 #: The heading of the sheets that span every unit (the 四大家 leaders' sheet of principals).
-EVERY_UNIT = "各单位党政正职（四大家领导评分）"
+EVERY_UNIT = N_("各单位党政正职（四大家领导评分）")
 
 
 @dataclass
@@ -57,7 +58,7 @@ def returns(campaign: Campaign, user: User) -> list[UnitReturns]:
         if sheet.unit_id not in found:
             group = unit.group.name if unit is not None and unit.group else ""
             found[sheet.unit_id] = UnitReturns(
-                sheet.unit_id, unit.name if unit is not None else EVERY_UNIT, group
+                sheet.unit_id, unit.name if unit is not None else _(EVERY_UNIT), group
             )
         found[sheet.unit_id].sheets.append(sheet)
     return sorted(found.values(), key=lambda u: (u.unit_id is not None, u.name))

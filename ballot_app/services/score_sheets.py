@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from ..database import writes
 from ..domain.score_sheets import (
+    PRINCIPAL_ROLE,
     Person,
     ProposedSheet,
     Rater,
@@ -31,6 +32,7 @@ from ..domain.score_sheets import (
 from ..domain.score_sheets import (
     ScoreRow as RowScore,
 )
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import Campaign, Leader, Member, ScoreRow, ScoreSheet, Unit, User
 from ..models.types import utcnow
@@ -47,13 +49,20 @@ from .errors import (
 )
 
 LINK_PURPOSE = "score-sheet-link"
-NO_SUCH_SHEET = "找不到这张评分表：它可能已被删除。请回到「评分表」页面重新选择。"
-LINK_UNREADABLE = (
+NO_SUCH_SHEET = N_("找不到这张评分表：它可能已被删除。请回到「评分表」页面重新选择。")
+LINK_UNREADABLE = N_(
     "这个评分链接无法识别，可能没有复制完整。请重新扫描评分通知上的二维码，或与区委组织部联系。"
 )
-LINK_REVOKED = (
+LINK_REVOKED = N_(
     "这个评分链接已经作废，区委组织部已另发新的链接。请使用新的评分通知，或与区委组织部联系。"
 )
+#: The raters' roles as the sheets keep them (stored in Chinese, part of the group raters'
+#: names too); role_label() shows one in the reader's language.
+TOP_LEADER = N_("四大家领导")
+DISTRICT_LEADER = N_("区领导")
+GROUP = N_("绩效考核领导小组")
+ANY_RATER = N_("评分人")
+KNOWN_ROLES = frozenset({TOP_LEADER, DISTRICT_LEADER, GROUP, ANY_RATER, PRINCIPAL_ROLE})
 #: Kinds in the order the admin's list and the exports show them.
 KIND_ORDER = (SheetKind.ANNEX2, SheetKind.ANNEX2_PRINCIPALS, SheetKind.ANNEX4, SheetKind.ANNEX3)
 #: Units whose leadership teams are scored: party organisations hold form 6 only.
@@ -63,7 +72,7 @@ SCORED_KINDS = ("township", "department")
 def get_sheet(sheet_id: int) -> ScoreSheet:
     sheet = db.session.get(ScoreSheet, sheet_id)
     if sheet is None:
-        raise NotFound(NO_SUCH_SHEET)
+        raise NotFound(_(NO_SUCH_SHEET))
     return sheet
 
 
@@ -107,8 +116,8 @@ def leaders(campaign: Campaign) -> list[Leader]:
 
 
 def leader_rater(leader: Leader) -> Rater:
-    role = "四大家领导" if leader.is_top else "区领导"
-    name = f"{leader.name}（{leader.post}）" if leader.post else leader.name
+    role = TOP_LEADER if leader.is_top else DISTRICT_LEADER
+    name = f"{leader.name}（{leader.post}）" if leader.post else leader.name  # official: data
     return Rater(f"leader:{leader.id}", name, role)
 
 
@@ -126,9 +135,7 @@ def proposal(campaign: Campaign) -> list[ProposedSheet]:
         for unit in leader.units:
             oversight.setdefault(unit.id, []).append(leader_rater(leader))
     top = [leader_rater(x) for x in everyone if x.is_top]
-    groups = {
-        u.id: Rater(f"group:{u.id}", f"{u.name}绩效考核领导小组", "绩效考核领导小组") for u in units
-    }
+    groups = {u.id: Rater(f"group:{u.id}", f"{u.name}{GROUP}", GROUP) for u in units}
     return propose_sheets(people, oversight, top, groups)
 
 
@@ -178,7 +185,7 @@ def issue_sheets(user: User, campaign_id: int) -> int:
         db.session.add(sheet)
         made += 1
     if made:
-        record_event(user, None, "sheet.issue", f"{campaign.name}：{made} 张")
+        record_event(user, None, "sheet.issue", f"{campaign.name}：{made} 张")  # official: log
     return made
 
 
@@ -198,16 +205,16 @@ def add_sheet(user: User, campaign_id: int, data: ExtraSheet) -> ScoreSheet:
     problems: dict[str, str] = {}
     name = data.rater_name.strip()
     if not name:
-        problems["rater_name"] = "请填写评分人的姓名，例如「张某某（区委常委）」。"
+        problems["rater_name"] = _("请填写评分人的姓名，例如「张某某（区委常委）」。")
     elif len(name) > 120:
-        problems["rater_name"] = "评分人最多 120 个字。"
+        problems["rater_name"] = _("评分人最多 %(most)s 个字。", most=120)
     unit = db.session.get(Unit, data.unit_id) if data.unit_id else None
     if data.kind != SheetKind.ANNEX2_PRINCIPALS and (
         unit is None or unit.campaign_id != campaign.id
     ):
-        problems["unit_id"] = "请选择被考核单位。"
+        problems["unit_id"] = _("请选择被考核单位。")
     if problems:
-        raise InvalidInput("请检查标出的项目。", problems)
+        raise InvalidInput(_("请检查标出的项目。"), problems)
     units = scored_units(campaign) if unit is None else [unit]
     members = [m for u in units for m in u.members if not m.is_concurrent]
     if data.kind == SheetKind.ANNEX2_PRINCIPALS:
@@ -215,7 +222,7 @@ def add_sheet(user: User, campaign_id: int, data: ExtraSheet) -> ScoreSheet:
     elif data.kind in (SheetKind.ANNEX3, SheetKind.ANNEX4):
         members = [m for m in members if not m.is_principal]
     if not members:
-        raise InvalidInput("这张表上没有要评分的人：请先在单位名单里加入班子成员。")
+        raise InvalidInput(_("这张表上没有要评分的人：请先在单位名单里加入班子成员。"))
     rater_key = f"extra:{utcnow().timestamp():.6f}"
     sheet = ScoreSheet(
         campaign_id=campaign.id,
@@ -223,12 +230,12 @@ def add_sheet(user: User, campaign_id: int, data: ExtraSheet) -> ScoreSheet:
         unit_id=unit.id if unit else None,
         rater_key=rater_key,
         rater_name=name,
-        rater_role=data.rater_role.strip()[:32] or "评分人",
+        rater_role=data.rater_role.strip()[:32] or ANY_RATER,
     )
     sheet.rows = _rows(m.id for m in members)
     db.session.add(sheet)
     db.session.flush()
-    record_event(user, None, "sheet.add", describe(sheet))
+    record_event(user, None, "sheet.add", logged(sheet))
     return sheet
 
 
@@ -237,24 +244,44 @@ def delete_sheet(user: User, sheet_id: int) -> Campaign:
     """Withdraw a sheet nobody has returned; a returned one stays (reopen it instead)."""
     sheet = get_sheet(sheet_id)
     campaign = inputs_writable(sheet.campaign)
-    detail = describe(sheet)
+    detail = logged(sheet)
     # One conditional statement: a submit that lands first keeps its sheet.
     gone = db.session.execute(
         delete(ScoreSheet).where(ScoreSheet.id == sheet.id, ScoreSheet.returned_at.is_(None))
     )
     if gone.rowcount != 1:  # type: ignore[attr-defined]
         raise SheetSealed(
-            "这张评分表已经交回过，分数要保留，不能撤销。需要更正时，请在这张表的页面「退回修改」。"
+            _(
+                "这张评分表已经交回过，分数要保留，不能撤销。需要更正时，请在这张表的页面「退回修改」。"
+            )
         )
     db.session.expunge(sheet)
     record_event(user, None, "sheet.delete", detail)
     return campaign
 
 
+def role_label(role: str) -> str:
+    """A sheet's rater role in the reader's language; a role the admin typed, as typed."""
+    return _(role) if role in KNOWN_ROLES else role
+
+
 def describe(sheet: ScoreSheet) -> str:
-    """A sheet as the audit log names it: never a score."""
-    unit = sheet.unit.name if sheet.unit else "各单位党政正职"
-    return f"{sheet.kind.label[:3]} {unit} · {sheet.rater_name}（第 {sheet.id} 号）"
+    """A sheet as a page names it, in the reader's language: never a score."""
+    unit = sheet.unit.name if sheet.unit else _("各单位党政正职")
+    return _(
+        "%(kind)s %(unit)s · %(rater)s（第 %(id)s 号）",
+        kind=sheet.kind.short_title,
+        unit=unit,
+        rater=sheet.rater_name,
+        id=sheet.id,
+    )
+
+
+def logged(sheet: ScoreSheet) -> str:
+    """A sheet as the audit log names it: never a score. The log is the record, kept in
+    Chinese whoever writes it (describe() is the same words for a page)."""
+    unit = sheet.unit.name if sheet.unit else "各单位党政正职"  # official: the log's record
+    return f"{sheet.kind.label[:3]} {unit} · {sheet.rater_name}（第 {sheet.id} 号）"  # official
 
 
 # --- the personal link ---------------------------------------------------------------------
@@ -271,19 +298,24 @@ def sheet_from_link(keys: Keys, value: str) -> ScoreSheet:
     payload = keys.unsign(LINK_PURPOSE, value) if len(value) <= 200 else None
     parts = (payload or "").split(".")
     if len(parts) != 3 or not all(p.isdigit() and len(p) < 10 for p in parts[:2]):
-        raise SheetLinkRefused(LINK_UNREADABLE)
+        raise SheetLinkRefused(_(LINK_UNREADABLE))
     sheet = db.session.get(ScoreSheet, int(parts[0]))
     if sheet is None or sheet.link_nonce != parts[2]:
         raise SheetLinkRefused(
-            "这张评分表已被区委组织部撤销，不需要再填写。如有疑问，请与区委组织部联系。"
+            _("这张评分表已被区委组织部撤销，不需要再填写。如有疑问，请与区委组织部联系。")
         )
     if sheet.link_version != int(parts[1]):
-        raise SheetLinkRefused(LINK_REVOKED)
+        raise SheetLinkRefused(_(LINK_REVOKED))
     if sheet.campaign.is_closed:
-        raise SheetLinkRefused(f"「{sheet.campaign.name}」已经结束，评分表不能再填写或查看。")
+        raise SheetLinkRefused(
+            _("「%(name)s」已经结束，评分表不能再填写或查看。", name=sheet.campaign.name)
+        )
     if sheet.campaign.grades_signed_at is not None and not sheet.is_sealed:
         raise SheetLinkRefused(
-            f"「{sheet.campaign.name}」的考核等次已经签发，评分表不能再填写。如有疑问，请与区委组织部联系。"
+            _(
+                "「%(name)s」的考核等次已经签发，评分表不能再填写。如有疑问，请与区委组织部联系。",
+                name=sheet.campaign.name,
+            )
         )
     return sheet
 
@@ -294,7 +326,7 @@ def revoke_link(user: User, sheet_id: int) -> ScoreSheet:
     sheet = get_sheet(sheet_id)
     writable(sheet.campaign)
     sheet.link_version += 1
-    record_event(user, None, "sheet.revoke", describe(sheet))
+    record_event(user, None, "sheet.revoke", logged(sheet))
     return sheet
 
 
@@ -348,8 +380,8 @@ def _claim(sheet: ScoreSheet, version: int | None) -> None:
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         db.session.refresh(sheet)
         if sheet.link_version != version and version is not None:
-            raise SheetLinkRefused(LINK_REVOKED)
-        raise SheetSealed("这张评分表已经提交，不能再修改。如需更正，请与区委组织部联系。")
+            raise SheetLinkRefused(_(LINK_REVOKED))
+        raise SheetSealed(_("这张评分表已经提交，不能再修改。如需更正，请与区委组织部联系。"))
 
 
 def confirmation_problem(sheet: ScoreSheet, confirmed_by: str) -> str | None:
@@ -357,7 +389,7 @@ def confirmation_problem(sheet: ScoreSheet, confirmed_by: str) -> str | None:
     if sheet.kind != SheetKind.ANNEX3:
         return None
     if confirmed_by.strip() not in principals(sheet):
-        return "请选择确认这张表的党政正职（党政正职签名）。"
+        return _("请选择确认这张表的党政正职（党政正职签名）。")
     return None
 
 
@@ -393,15 +425,15 @@ def submit(sheet_id: int, version: int | None, reviewed: str, user: User | None 
     _claim(sheet, version)
     if not is_complete(sheet):
         raise SheetChanged(
-            "这张评分表还没有填完整：请把标出的项目填好，点「下一步：核对」后再提交。"
+            _("这张评分表还没有填完整：请把标出的项目填好，点「下一步：核对」后再提交。")
         )
     digest = stored_digest(sheet)
     if review_token(sheet) != reviewed:
-        raise SheetChanged("这张评分表刚才在别的页面改过了。请重新核对下面的分数后再提交。")
+        raise SheetChanged(_("这张评分表刚才在别的页面改过了。请重新核对下面的分数后再提交。"))
     sheet.state, sheet.digest = SheetState.RETURNED, digest
     sheet.returned_at = utcnow()
     sheet.returned_via = "paper" if user is not None else "link"
-    record_event(user, None, "sheet.return", describe(sheet))
+    record_event(user, None, "sheet.return", logged(sheet))
     return digest
 
 
@@ -412,9 +444,12 @@ def reopen(user: User, sheet_id: int, reason: str) -> ScoreSheet:
     inputs_writable(sheet.campaign)
     reason = reason.strip()
     if not reason:
-        raise InvalidInput("请写明退回修改的理由，它会记入操作记录。", {"reason": "请填写理由。"})
+        raise InvalidInput(
+            _("请写明退回修改的理由，它会记入操作记录。"), {"reason": _("请填写理由。")}
+        )
     if len(reason) > 200:
-        raise InvalidInput("理由最多 200 个字。", {"reason": "理由最多 200 个字。"})
+        too_long = _("理由最多 %(most)s 个字。", most=200)
+        raise InvalidInput(too_long, {"reason": too_long})
     opened = db.session.execute(
         update(ScoreSheet)
         .where(ScoreSheet.id == sheet.id, ScoreSheet.state == SheetState.RETURNED)
@@ -423,7 +458,9 @@ def reopen(user: User, sheet_id: int, reason: str) -> ScoreSheet:
         )
     )
     if opened.rowcount != 1:  # type: ignore[attr-defined]
-        raise StateBlocked(["这张评分表现在不是「已交回」，不需要退回；评分人可以直接修改后提交。"])
+        raise StateBlocked(
+            [_("这张评分表现在不是「已交回」，不需要退回；评分人可以直接修改后提交。")]
+        )
     db.session.refresh(sheet)
-    record_event(user, None, "sheet.reopen", f"{describe(sheet)}；理由：{reason}")
+    record_event(user, None, "sheet.reopen", f"{logged(sheet)}；理由：{reason}")  # official: log
     return sheet

@@ -14,6 +14,7 @@ from ..database import writes
 from ..domain import codes
 from ..domain.choices import Category
 from ..domain.meeting_state import SLIP_STATES, MeetingState
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import Meeting, Token, User
 from ..signing import REHEARSAL_NONCE, Keys, is_rehearsal_nonce
@@ -43,12 +44,14 @@ class SlipRow:
         }
 
 
-STATE_LABELS = {"unused": "未使用", "used": "已使用", "voided": "已作废"}
+STATE_LABELS = {"unused": N_("未使用"), "used": N_("已使用"), "voided": N_("已作废")}
 
 
 def _check_slip_state(meeting: Meeting) -> None:
     if meeting.state not in SLIP_STATES:
-        raise StateBlocked([f"会议已「{meeting.state.label}」，不能再生成或作废测评码。"])
+        raise StateBlocked(
+            [_("会议已「%(state)s」，不能再生成或作废测评码。", state=meeting.state.label)]
+        )
 
 
 @writes
@@ -64,17 +67,17 @@ def add_slips(user: User | None, meeting: Meeting, keys: Keys, count_a: int, cou
     errors = {}
     for field, n in (("count_a", count_a), ("count_b", count_b)):
         if n < 0:
-            errors[field] = "数量不能是负数。"
+            errors[field] = _("数量不能是负数。")
     if count_a + count_b == 0:
-        errors["count_a"] = "请至少生成一张测评码。"
+        errors["count_a"] = _("请至少生成一张测评码。")
     if count_a + count_b > MAX_SLIPS_PER_RUN:
-        errors["count_b"] = f"一次最多生成 {MAX_SLIPS_PER_RUN} 张，请分几次生成。"
+        errors["count_b"] = _("一次最多生成 %(n)s 张，请分几次生成。", n=MAX_SLIPS_PER_RUN)
     if errors:
-        raise InvalidInput("请检查测评码数量。", errors)
+        raise InvalidInput(_("请检查测评码数量。"), errors)
     last = db.session.scalar(select(func.max(Token.batch)).where(Token.meeting_id == meeting.id))
     batch = (last or 0) + 1
     for category, n in ((Category.A, count_a), (Category.B, count_b)):
-        for _ in range(n):
+        for _slip in range(n):
             nonce = _nonce(meeting)
             db.session.add(
                 Token(
@@ -86,7 +89,8 @@ def add_slips(user: User | None, meeting: Meeting, keys: Keys, count_a: int, cou
                     batch=batch,
                 )
             )
-    record_event(user, meeting, "slips.issue", f"第 {batch} 批：表A {count_a} 张，表B {count_b} 张")
+    detail = f"第 {batch} 批：表A {count_a} 张，表B {count_b} 张"  # official: a record
+    record_event(user, meeting, "slips.issue", detail)
     return batch
 
 
@@ -100,7 +104,7 @@ def _nonce(meeting: Meeting) -> str:
 def find_by_code(keys: Keys, typed: str) -> Token | None:
     """The token whose manual code this is (typos forgiven where the check character allows)."""
     code = codes.normalize(typed)
-    if not codes.is_well_formed(code):
+    if not (codes.is_well_formed(code) or codes.is_rehearsal_code(code)):
         return None
     return db.session.scalar(select(Token).where(Token.code_hash == keys.hash_code(code)))
 
@@ -111,12 +115,13 @@ VOID_STATES = SLIP_STATES | {MeetingState.CLOSED}
 
 def _check_void_state(meeting: Meeting) -> None:
     if meeting.state not in VOID_STATES:
-        raise StateBlocked(["结果已经确认，会议只读：不能再作废测评码。"])
+        raise StateBlocked([_("结果已经确认，会议只读：不能再作废测评码。")])
 
 
-ALREADY_USED = "这张测评码已经投过票，不能作废。"
-JUST_USED = "这张测评码刚刚已经投过票，不能作废。"
-JUST_VOIDED = "这张测评码刚刚已经被作废了（可能是另一位工作人员作废的），不用再作废。"
+#: Message ids: `_` where they are said.
+ALREADY_USED = N_("这张测评码已经投过票，不能作废。")
+JUST_USED = N_("这张测评码刚刚已经投过票，不能作废。")
+JUST_VOIDED = N_("这张测评码刚刚已经被作废了（可能是另一位工作人员作废的），不用再作废。")
 
 
 def _hold_state(meeting: Meeting) -> None:
@@ -158,30 +163,32 @@ def void_slip(user: User | None, meeting: Meeting, keys: Keys, typed: str) -> No
     token = find_by_code(keys, typed)
     if token is None or token.meeting_id != meeting.id:
         raise InvalidInput(
-            "没有找到这个码：请核对纸条上的手写码（11 位，字母不分大小写）。",
-            {"code": "本次会议没有这个码。"},
+            _("没有找到这个码：请核对纸条上的手写码（11 位，字母不分大小写）。"),
+            {"code": _("本次会议没有这个码。")},
         )
     if token.is_used:
-        raise InvalidInput(ALREADY_USED, {"code": "已使用。"})
+        raise InvalidInput(_(ALREADY_USED), {"code": _("已使用。")})
     if token.is_voided:
-        raise InvalidInput("这张测评码已经作废过了。", {"code": "已作废。"})
+        raise InvalidInput(_("这张测评码已经作废过了。"), {"code": _("已作废。")})
     category = token.category
     if not _void_unused([token]):
         # Used (or voided) after it was read above: the cast or the other void came first.
         if token.is_voided:
-            raise InvalidInput(JUST_VOIDED, {"code": "已作废。"})
-        raise InvalidInput(JUST_USED, {"code": "已使用。"})
-    record_event(user, meeting, "slips.void", f"作废一张{category.label}测评码")
+            raise InvalidInput(_(JUST_VOIDED), {"code": _("已作废。")})
+        raise InvalidInput(_(JUST_USED), {"code": _("已使用。")})
+    record_event(user, meeting, "slips.void", f"作废一张{category.label}测评码")  # official
 
 
 def _unused_to_void(meeting: Meeting, count_a: int, count_b: int) -> dict[Category, list[Token]]:
-    """The unused slips a void by count would take, or the refusal in Chinese."""
+    """The unused slips a void by count would take, or the refusal (in the reader's language)."""
     if meeting.state != MeetingState.CLOSED:
         _check_void_state(meeting)
         raise StateBlocked(
             [
-                "按张数作废要在关闭投票箱之后：投票进行中，没用过的测评码可能正在别人手里。"
-                "现在请按纸条上的手输码逐张作废。"
+                _(
+                    "按张数作废要在关闭投票箱之后：投票进行中，没用过的测评码可能正在别人手里。"
+                    "现在请按纸条上的手输码逐张作废。"
+                )
             ]
         )
     errors: dict[str, str] = {}
@@ -202,13 +209,17 @@ def _unused_to_void(meeting: Meeting, count_a: int, count_b: int) -> dict[Catego
         unused[category] = list(db.session.scalars(query))
         field = f"count_{category.value.lower()}"
         if n < 0:
-            errors[field] = "张数不能是负数。"
+            errors[field] = _("张数不能是负数。")
         elif n > len(unused[category]):
-            errors[field] = f"{category.label}只剩 {len(unused[category])} 张没有用过的测评码。"
+            errors[field] = _(
+                "%(table)s只剩 %(n)s 张没有用过的测评码。",
+                table=_(category.label),
+                n=len(unused[category]),
+            )
     if not errors and not (count_a or count_b):
-        errors["count_a"] = "请填写要作废的张数。"
+        errors["count_a"] = _("请填写要作废的张数。")
     if errors:
-        raise InvalidInput("请核对要作废的张数。", errors)
+        raise InvalidInput(_("请核对要作废的张数。"), errors)
     return {c: unused[c][: wanted[c]] for c in wanted}
 
 
@@ -229,13 +240,16 @@ def void_by_count(user: User | None, meeting: Meeting, count_a: int, count_b: in
     done = sum(voided.values())
     if not done:
         raise InvalidInput(
-            "这些测评码刚刚已经被作废或用掉了，这次一张也没有作废。请刷新页面，"
-            "看清现在还剩多少张没有用过的测评码，再按清点的张数重新填写。",
-            {"count_a": "没有作废。"},
+            _(
+                "这些测评码刚刚已经被作废或用掉了，这次一张也没有作废。请刷新页面，"
+                "看清现在还剩多少张没有用过的测评码，再按清点的张数重新填写。"
+            ),
+            {"count_a": _("没有作废。")},
         )
-    detail = f"按张数作废：表A {voided[Category.A]} 张，表B {voided[Category.B]} 张"
+    # A record, kept as written (the audit log's detail): not a message.
+    detail = f"按张数作废：表A {voided[Category.A]} 张，表B {voided[Category.B]} 张"  # official
     if done < count_a + count_b:
-        detail += f"（填写的是 {count_a + count_b} 张，其余的刚刚已被作废或用掉）"
+        detail += f"（填写的是 {count_a + count_b} 张，其余的刚刚已被作废或用掉）"  # official
     record_event(user, meeting, "slips.void_count", detail)
     return done
 

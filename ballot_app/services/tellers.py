@@ -7,6 +7,7 @@ from sqlalchemy import exists, select
 from ..database import writes
 from ..domain.meeting_state import MeetingState
 from ..domain.roles import Role
+from ..domain.text import _
 from ..extensions import db
 from ..models import Meeting, User, meeting_teller
 from .accounts import create_user
@@ -47,7 +48,7 @@ def assignable(meeting: Meeting, user: User | None = None) -> list[User]:
 
 def _check_writable(meeting: Meeting) -> None:
     if meeting.state == MeetingState.CERTIFIED:
-        raise StateBlocked(["结果已经确认，会议只读：不能再更改计票人账号。"])
+        raise StateBlocked([_("结果已经确认，会议只读：不能再更改计票人账号。")])
 
 
 @writes
@@ -58,12 +59,13 @@ def assign(user: User, meeting: Meeting, teller_id: int) -> User:
     may_assign = teller in meeting.tellers or teller in assignable(meeting, user)
     if teller is None or teller.role != Role.TELLER or not teller.is_enabled or not may_assign:
         raise InvalidInput(
-            "请从列表中选择一个计票人账号；列表里没有的，可以在下面新建。",
-            {"teller_id": "请选择一个计票人账号。"},
+            _("请从列表中选择一个计票人账号；列表里没有的，可以在下面新建。"),
+            {"teller_id": _("请选择一个计票人账号。")},
         )
     if teller not in meeting.tellers:
         meeting.tellers.append(teller)
-        record_event(user, meeting, "teller.assign", f"{teller.display_name}（{teller.username}）")
+        who = f"{teller.display_name}（{teller.username}）"  # official
+        record_event(user, meeting, "teller.assign", who)
     return teller
 
 
@@ -84,6 +86,7 @@ def unassign(user: User, meeting: Meeting, teller_id: int) -> None:
     _check_writable(meeting)
     teller = next((t for t in meeting.tellers if t.id == teller_id), None)
     if teller is None:
-        raise NotFound("这个账号已经不在本次会议的计票人名单里，请刷新页面。")
+        raise NotFound(_("这个账号已经不在本次会议的计票人名单里，请刷新页面。"))
     meeting.tellers.remove(teller)
-    record_event(user, meeting, "teller.unassign", f"{teller.display_name}（{teller.username}）")
+    who = f"{teller.display_name}（{teller.username}）"  # official
+    record_event(user, meeting, "teller.unassign", who)

@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..database import read_connection, write_transaction
+from ..domain.text import _
 from ..extensions import db
 from ..models import Meeting, Throttle
 
@@ -122,7 +123,7 @@ def prune(now: float | None = None) -> None:
 def wait_text(seconds: float) -> str:
     """How long to wait, rounded up, as a person reads it: 「30 秒」, 「3 分钟」."""
     whole = max(1, int(-(-seconds // 1)))
-    return f"{whole} 秒" if whole < 60 else f"{-(-whole // 60)} 分钟"
+    return _("%(n)s 秒", n=whole) if whole < 60 else _("%(n)s 分钟", n=-(-whole // 60))
 
 
 def _prune(conn: Any, now: float) -> None:

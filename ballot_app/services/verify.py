@@ -9,7 +9,8 @@
   ballot holds all its rows (no half ballot).
 - The audit log's chain (services.audit.event_digest), from the first event with a digest.
 
-Every difference is a Chinese sentence; nothing here names a ballot's key or a slip.
+Every difference is a sentence in the reader's language (Chinese on the command line);
+nothing here names a ballot's key or a slip.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..domain.rates import percent
 from ..domain.score_sheets import SheetState
 from ..domain.slip7 import PassRateBase, Slip7
 from ..domain.tally import tally
+from ..domain.text import N_, _
 from ..extensions import db
 from ..models import (
     AuditEvent,
@@ -51,51 +53,52 @@ FILLED_BY = "filled_by_migration"
 
 Path = tuple[str | int, ...]
 
-#: Chinese names of the tally schema's keys; "" leaves a level out of the printed path.
+#: Chinese names (message ids) of the tally schema's keys; "" leaves a level out of the
+#: printed path.
 WORDS = {
-    "meeting": "会议",
-    "id": "编号",
-    "title": "名称",
-    "unit": "单位",
-    "state": "状态",
-    "tokens": "测评码",
-    "printed": "印制",
-    "voided": "作废",
-    "used": "已用",
+    "meeting": N_("会议"),
+    "id": N_("编号"),
+    "title": N_("名称"),
+    "unit": N_("单位"),
+    "state": N_("状态"),
+    "tokens": N_("测评码"),
+    "printed": N_("印制"),
+    "voided": N_("作废"),
+    "used": N_("已用"),
     "by_category": "",
-    "A": "表A",
-    "B": "表B",
-    "combined": "A、B 合计",
-    "form5": "附件5",
-    "form6": "附件6",
-    "slip7": "附件7",
-    "ballots": "票数",
-    "void": "废票",
+    "A": N_("表A"),
+    "B": N_("表B"),
+    "combined": N_("A、B 合计"),
+    "form5": N_("附件5"),
+    "form6": N_("附件6"),
+    "slip7": N_("附件7"),
+    "ballots": N_("票数"),
+    "void": N_("废票"),
     "evaluees": "",
-    "name": "姓名",
-    "post": "职务",
+    "name": N_("姓名"),
+    "post": N_("职务"),
     "counts": "",
     "items": "",
-    "shares": "占比",
-    "comments": "意见条数",
-    "excellent": "优秀",
-    "competent": "称职",
-    "basically_competent": "基本称职",
-    "incompetent": "不称职",
-    "abstain": "弃权",
-    "invalid": "多选无效",
-    "duty": "书记履行管党责任情况",
-    "activity": "党组织开展创先争优活动情况",
-    "participants": "评议人员",
-    "issued": "发出",
-    "returned": "收回",
-    "valid": "有效",
-    "good": "好",
-    "fairly_good": "较好",
-    "average": "一般",
-    "poor": "差",
-    "pass_rate": "合格率",
-    "pass_rate_base": "合格率基数",
+    "shares": N_("占比"),
+    "comments": N_("意见条数"),
+    "excellent": N_("优秀"),
+    "competent": N_("称职"),
+    "basically_competent": N_("基本称职"),
+    "incompetent": N_("不称职"),
+    "abstain": N_("弃权"),
+    "invalid": N_("多选无效"),
+    "duty": N_("书记履行管党责任情况"),
+    "activity": N_("党组织开展创先争优活动情况"),
+    "participants": N_("评议人员"),
+    "issued": N_("发出"),
+    "returned": N_("收回"),
+    "valid": N_("有效"),
+    "good": N_("好"),
+    "fairly_good": N_("较好"),
+    "average": N_("一般"),
+    "poor": N_("差"),
+    "pass_rate": N_("合格率"),
+    "pass_rate_base": N_("合格率基数"),
 }
 
 
@@ -156,15 +159,33 @@ def _check_grades(report: Report) -> None:
             proposed = line.proposal.grade.value if line and line.proposal.grade else ""
             if now == r.composite and proposed == r.proposed:
                 continue
-            sentence = (
-                f"{campaign.name} {r.unit_name} {r.name}：记录的综合得分 {r.composite or '—'}，"
-                f"按现存的票和评分表重新计算为 {now or '—'}"
-                + ("，建议等次也不同" if proposed != r.proposed else "")
-            )
-            if campaign.grades_signed_at is not None:
-                report.differences.append(sentence + "（等次已签发，数据在签发后被改动过）。")
+            names = {
+                "campaign": campaign.name,
+                "unit": r.unit_name,
+                "name": r.name,
+                "recorded": r.composite or "—",
+                "now": now or "—",
+            }
+            if proposed != r.proposed:
+                sentence = _(
+                    "%(campaign)s %(unit)s %(name)s：记录的综合得分 %(recorded)s，"
+                    "按现存的票和评分表重新计算为 %(now)s，建议等次也不同",
+                    **names,
+                )
             else:
-                report.notices.append(sentence + "（尚未签发：请在「考核定等」页面重新计算）。")
+                sentence = _(
+                    "%(campaign)s %(unit)s %(name)s：记录的综合得分 %(recorded)s，"
+                    "按现存的票和评分表重新计算为 %(now)s",
+                    **names,
+                )
+            if campaign.grades_signed_at is not None:
+                report.differences.append(
+                    _("%(sentence)s（等次已签发，数据在签发后被改动过）。", sentence=sentence)
+                )
+            else:
+                report.notices.append(
+                    _("%(sentence)s（尚未签发：请在「考核定等」页面重新计算）。", sentence=sentence)
+                )
 
 
 def _check_sheets(report: Report) -> None:
@@ -180,8 +201,13 @@ def _check_sheets(report: Report) -> None:
         report.sheets_sealed += 1
         if stored_digest(sheet) != sheet.digest:
             report.differences.append(
-                f"评分表第 {sheet.id} 号（{sheet.rater_name}）：现存分数算出的摘要与交回时的摘要"
-                f" {sheet.digest[:16]}… 不一致，交回后被改动过。"
+                _(
+                    "评分表第 %(id)s 号（%(rater)s）：现存分数算出的摘要与交回时的摘要"
+                    " %(digest)s… 不一致，交回后被改动过。",
+                    id=sheet.id,
+                    rater=sheet.rater_name,
+                    digest=sheet.digest[:16],
+                )
             )
 
 
@@ -223,7 +249,12 @@ def old_rule_slip7(slip: Slip7) -> dict[str, Any]:
 
 
 def _name(meeting: Meeting) -> str:
-    return f"会议 {meeting.id}（{meeting.unit.name}：{meeting.title}）"
+    return _(
+        "会议 %(id)s（%(unit)s：%(title)s）",
+        id=meeting.id,
+        unit=meeting.unit.name,
+        title=meeting.title,
+    )
 
 
 def _check_certified(meeting: Meeting, report: Report) -> None:
@@ -231,19 +262,28 @@ def _check_certified(meeting: Meeting, report: Report) -> None:
     if meeting.certified_result is None:
         if certified:
             report.differences.append(
-                f"{_name(meeting)}已确认，却没有存下确认时的结果：无法核对，请查明原因。"
+                _(
+                    "%(meeting)s已确认，却没有存下确认时的结果：无法核对，请查明原因。",
+                    meeting=_name(meeting),
+                )
             )
         return
     if not certified:
         report.differences.append(
-            f"{_name(meeting)}存有确认结果，状态却是「{meeting.state.value}」："
-            "已确认的会议不能回到其他状态，请查明原因。"
+            _(
+                "%(meeting)s存有确认结果，状态却是「%(state)s」："
+                "已确认的会议不能回到其他状态，请查明原因。",
+                meeting=_name(meeting),
+                state=meeting.state.value,
+            )
         )
         return
     try:
         stored = json.loads(meeting.certified_result)
     except ValueError:
-        report.differences.append(f"{_name(meeting)}确认时存的结果已损坏，读不出来。")
+        report.differences.append(
+            _("%(meeting)s确认时存的结果已损坏，读不出来。", meeting=_name(meeting))
+        )
         return
     report.meetings_recounted += 1
     fresh = recount(meeting)
@@ -251,16 +291,23 @@ def _check_certified(meeting: Meeting, report: Report) -> None:
     if isinstance(stored, dict) and stored.get(FILLED_BY):
         fresh["slip7"] = old_rule_slip7(slip)
         report.notices.append(
-            f"{_name(meeting)}是在旧规则（空白为废票）下确认的，结果由升级程序补存：附件7 按旧规则核对。"
+            _(
+                "%(meeting)s是在旧规则（空白为废票）下确认的，结果由升级程序补存：附件7 按旧规则核对。",
+                meeting=_name(meeting),
+            )
         )
     found = list(compare(stored, fresh, meeting, report))
-    slip_differs = any(line.startswith("附件7") for line in found)
+    slip_differs = any(line.startswith(_word("slip7")) for line in found)
     if slip_differs and not _differs(stored.get("slip7", {}), old_rule_slip7(slip)):
         found.append(
-            "附件7 与旧规则（空白为废票）算出的一致：这次会议可能是在规则修改之前确认的，"
-            "请与签字的纸面结果报告单核对。"
+            _(
+                "附件7 与旧规则（空白为废票）算出的一致：这次会议可能是在规则修改之前确认的，"
+                "请与签字的纸面结果报告单核对。"
+            )
         )
-    report.differences.extend(f"{_name(meeting)}：{line}" for line in found)
+    report.differences.extend(
+        _("%(meeting)s：%(line)s", meeting=_name(meeting), line=line) for line in found
+    )
 
 
 def _flatten(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
@@ -286,20 +333,29 @@ def _differs(stored: Any, fresh: Any) -> bool:
     return a.keys() != b.keys() or any(not _same(a[k], b[k]) for k in a)
 
 
+def _word(key: str) -> str:
+    """A key's name in the reader's language; "" for a level left out."""
+    word = WORDS.get(key, key)
+    return _(word) if word else ""
+
+
 def _label(path: Path, stored: Mapping[str, Any]) -> str:
     words: list[str] = []
     for n, key in enumerate(path):
         if isinstance(key, int):
             rows = stored.get("form5", {}).get(str(path[1]), {}).get("evaluees", [])
             name = rows[key].get("name", "") if key < len(rows) else ""
-            words.append(f"第 {key + 1} 位测评对象" + (f"（{name}）" if name else ""))
+            if name:
+                words.append(_("第 %(n)s 位测评对象（%(name)s）", n=key + 1, name=name))
+            else:
+                words.append(_("第 %(n)s 位测评对象", n=key + 1))
         elif n == 0 or WORDS.get(key, key):
-            words.append(WORDS.get(key, key))
+            words.append(_word(key))
     return "·".join(w for w in words if w)
 
 
 def _shown(value: Any) -> str:
-    return "空" if value is None else str(value)
+    return _("空") if value is None else str(value)
 
 
 def compare(
@@ -318,17 +374,35 @@ def compare(
         if path == ("meeting", "unit"):
             if a.get(path) != b.get(path):
                 report.notices.append(
-                    f"{_name(meeting)}：单位名称确认时为「{_shown(a.get(path))}」，现在为"
-                    f"「{_shown(b.get(path))}」（单位改过名，结果不受影响）。"
+                    _(
+                        "%(meeting)s：单位名称确认时为「%(then)s」，现在为"
+                        "「%(now)s」（单位改过名，结果不受影响）。",
+                        meeting=_name(meeting),
+                        then=_shown(a.get(path)),
+                        now=_shown(b.get(path)),
+                    )
                 )
             continue
         if path not in a:
             if "shares" not in path:
-                yield f"{label}：确认时存的结果里没有这一项，按库中的票算出 {_shown(b[path])}。"
+                yield _(
+                    "%(label)s：确认时存的结果里没有这一项，按库中的票算出 %(now)s。",
+                    label=label,
+                    now=_shown(b[path]),
+                )
         elif path not in b:
-            yield f"{label}：确认时为 {_shown(a[path])}，按库中的票算不出这一项。"
+            yield _(
+                "%(label)s：确认时为 %(then)s，按库中的票算不出这一项。",
+                label=label,
+                then=_shown(a[path]),
+            )
         elif not _same(a[path], b[path]):
-            yield f"{label}：确认时为 {_shown(a[path])}，按库中的票重新计算为 {_shown(b[path])}。"
+            yield _(
+                "%(label)s：确认时为 %(then)s，按库中的票重新计算为 %(now)s。",
+                label=label,
+                then=_shown(a[path]),
+                now=_shown(b[path]),
+            )
 
 
 # --- the boxes -----------------------------------------------------------------------------
@@ -355,19 +429,28 @@ def _check_boxes(meetings: Mapping[int, Meeting], report: Report) -> None:
         n_used, n_phone = int(used.get(meeting_id, 0)), int(phone.get(meeting_id, 0))
         if n_used != n_phone:
             report.differences.append(
-                f"{_where(meetings, meeting_id)}：已用的测评码 {n_used} 张，手机票 {n_phone} 张，"
-                "两者应当相等（用码和存票在同一个事务里）。"
+                _(
+                    "%(meeting)s：已用的测评码 %(used)s 张，手机票 %(phone)s 张，"
+                    "两者应当相等（用码和存票在同一个事务里）。",
+                    meeting=_where(meetings, meeting_id),
+                    used=n_used,
+                    phone=n_phone,
+                )
             )
     for meeting_id, n in _half_ballots():
         report.differences.append(
-            f"{_where(meetings, meeting_id)}：有 {n} 张票的选择行不全或多出"
-            "（每张票应有每位测评对象一行、附件6 两行）。"
+            _(
+                "%(meeting)s：有 %(n)s 张票的选择行不全或多出"
+                "（每张票应有每位测评对象一行、附件6 两行）。",
+                meeting=_where(meetings, meeting_id),
+                n=n,
+            )
         )
 
 
 def _where(meetings: Mapping[int, Meeting], meeting_id: int) -> str:
     meeting = meetings.get(meeting_id)
-    return _name(meeting) if meeting else f"会议 {meeting_id}"
+    return _name(meeting) if meeting else _("会议 %(id)s", id=meeting_id)
 
 
 def _half_ballots() -> list[tuple[int, int]]:
@@ -420,7 +503,12 @@ def _half_ballots() -> list[tuple[int, int]]:
 
 def _event_name(event_id: int, at: Any, action: str) -> str:
     when = beijing_time(at).strftime("%Y-%m-%d %H:%M:%S")
-    return f"操作日志第 {event_id} 条（{when}，{action_label(action)}）"
+    return _(
+        "操作日志第 %(id)s 条（%(when)s，%(action)s）",
+        id=event_id,
+        when=when,
+        action=action_label(action),
+    )
 
 
 def _check_chain(report: Report, anchors: dict[int, str]) -> None:
@@ -446,30 +534,46 @@ def _check_chain(report: Report, anchors: dict[int, str]) -> None:
                 report.differences.append(_broken(event_id, at, action, digest, previous_id))
         if event_id in anchors and anchors.pop(event_id) != digest:
             report.differences.append(
-                f"{_event_name(event_id, at, action)}的校验值与您记下的不同：日志被改写过。"
+                _(
+                    "%(event)s的校验值与您记下的不同：日志被改写过。",
+                    event=_event_name(event_id, at, action),
+                )
             )
         previous, previous_id = digest, event_id
         report.head = (event_id, digest)
     for event_id in sorted(anchors):
-        report.differences.append(f"操作日志里找不到您记下的第 {event_id} 条：它被删除了。")
+        report.differences.append(
+            _("操作日志里找不到您记下的第 %(id)s 条：它被删除了。", id=event_id)
+        )
     if report.events_unchained:
         report.notices.append(
-            f"操作日志最早的 {report.events_unchained} 条写于加入校验链之前，没有校验值，"
-            "无法核对；从之后的第一条起逐条核对。"
+            _(
+                "操作日志最早的 %(n)s 条写于加入校验链之前，没有校验值，"
+                "无法核对；从之后的第一条起逐条核对。",
+                n=report.events_unchained,
+            )
         )
 
 
 def _broken(event_id: int, at: Any, action: str, digest: str, previous_id: int | None) -> str:
     name = _event_name(event_id, at, action)
     if not digest:
-        return f"{name}的校验值是空的：校验链开始之后，每一条都应有校验值，它被清掉了。"
+        return _(
+            "%(event)s的校验值是空的：校验链开始之后，每一条都应有校验值，它被清掉了。",
+            event=name,
+        )
     gap = ""
     if previous_id is not None and event_id - previous_id > 1:
-        gap = (
-            f"它和前一条（第 {previous_id} 条）之间缺编号 {previous_id + 1}–{event_id - 1}"
-            "（PostgreSQL 上撤销的操作也会留下空号）；"
+        gap = _(
+            "它和前一条（第 %(previous)s 条）之间缺编号 %(first)s–%(last)s"
+            "（PostgreSQL 上撤销的操作也会留下空号）；",
+            previous=previous_id,
+            first=previous_id + 1,
+            last=event_id - 1,
         )
-    return (
-        f"{name}的校验值对不上：{gap}这一条被改动过，或它前面的记录被改动、删除过。"
-        "请用备份或导出的日志核对。"
+    return _(
+        "%(event)s的校验值对不上：%(gap)s这一条被改动过，或它前面的记录被改动、删除过。"
+        "请用备份或导出的日志核对。",
+        event=name,
+        gap=gap,
     )

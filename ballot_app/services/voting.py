@@ -48,6 +48,10 @@ ENDED = "投票箱已经关闭，本次测评已结束，不能再投票。如�
 REHEARSAL_OVER = (
     "这是演练用的纸条，演练已结束，不能再用来投票。正式投票请使用工作人员正式发放的纸条。"
 )
+REHEARSAL_CODE_OVER = (
+    "这是演练用的纸条，演练已结束，不能再用来投票。"
+    "如果您拿的是正式纸条，请核对纸条上的手输码后重新输入。"
+)
 WRONG_MEETING = (
     "这张纸条属于另一次测评会议，不能在这里投票。请确认您拿的是本次会议的纸条，"
     "或向会场工作人员换一张。"
@@ -215,7 +219,7 @@ def value_for_code(keys: Keys, typed: str, *, meeting_id: int | None = None) -> 
     token = find_by_code(keys, typed)
     if token is None:
         rehearsal = codes.is_rehearsal_code(codes.normalize(typed))
-        raise SlipInvalid(REHEARSAL_OVER if rehearsal else UNKNOWN_CODE)
+        raise SlipInvalid(REHEARSAL_CODE_OVER if rehearsal else UNKNOWN_CODE)
     if meeting_id is not None and token.meeting_id != meeting_id:
         raise SlipWrongMeeting(WRONG_MEETING)
     return voter_url("", keys, token).removeprefix("/v/")

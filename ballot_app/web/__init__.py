@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, ValidationError
 
 from ..database import schema_problem
+from ..domain.text import N_, _
 from ..extensions import csrf, db, login
 from ..models import User
 from ..services.errors import InvalidInput, ServiceError
@@ -174,26 +175,38 @@ def _guard_schema(app: Flask) -> None:
 Page = tuple[str | Response, int]
 
 #: Titles and sentences of the HTTP errors a person can meet; any other is GENERAL_ERROR.
+#: Message ids: error_page translates them.
 HTTP_MESSAGES = {
-    400: ("无法读取提交的内容", "提交的内容不完整或格式不对。请回到上一页，刷新后重新填写再提交。"),
-    403: ("没有权限", "您的账号不能打开这个页面。如需要，请与管理员联系。"),
-    404: ("找不到页面", "这个地址没有页面。请检查地址，或回到首页。"),
-    405: ("操作方式不对", "请回到上一页，用页面上的按钮操作。"),
-    413: ("提交的内容太多", "请减少内容后再提交。"),
-    414: ("地址太长", "这个地址太长，打不开。请回到上一页，用页面上的链接或按钮操作。"),
-    429: ("请稍候再试", "操作太频繁了。请等一会儿再试。"),
+    400: (
+        N_("无法读取提交的内容"),
+        N_("提交的内容不完整或格式不对。请回到上一页，刷新后重新填写再提交。"),
+    ),
+    403: (N_("没有权限"), N_("您的账号不能打开这个页面。如需要，请与管理员联系。")),
+    404: (N_("找不到页面"), N_("这个地址没有页面。请检查地址，或回到首页。")),
+    405: (N_("操作方式不对"), N_("请回到上一页，用页面上的按钮操作。")),
+    413: (N_("提交的内容太多"), N_("请减少内容后再提交。")),
+    414: (
+        N_("地址太长"),
+        N_("这个地址太长，打不开。请回到上一页，用页面上的链接或按钮操作。"),
+    ),
+    429: (N_("请稍候再试"), N_("操作太频繁了。请等一会儿再试。")),
 }
-GENERAL_ERROR = ("出错了", "请稍后再试；仍然不行，请联系管理员。")
+GENERAL_ERROR = (N_("出错了"), N_("请稍后再试；仍然不行，请联系管理员。"))
 #: For a number or text the database cannot store (10^20 where an id goes, a NUL character).
 UNUSABLE_VALUE = (
-    "填写的内容无法使用",
-    "提交的内容里有系统存不下的数或文字（例如太大的数字或特殊字符）。"
-    "请回到上一页，改正后再提交；这次没有做任何改动。",
+    N_("填写的内容无法使用"),
+    N_(
+        "提交的内容里有系统存不下的数或文字（例如太大的数字或特殊字符）。"
+        "请回到上一页，改正后再提交；这次没有做任何改动。"
+    ),
 )
 
 
 def error_page(title: str, message: str, status: int) -> Page:
-    """A refusal as a Chinese page, or as JSON for an address ending in .json."""
+    """A refusal in the reader's language (Chinese on voters' pages), as a page or as JSON for
+    an address ending in .json. `title` and `message` may be message ids (the tables above,
+    a ServiceError's title) or sentences translated already: both come out translated."""
+    title, message = _(title), _(message)
     if request.path.endswith(".json"):
         return jsonify(error={"status": status, "title": title, "message": message}), status
     return render_template("errors/error.html", title=title, message=message), status

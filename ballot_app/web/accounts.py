@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..domain.roles import Role
+from ..domain.text import _
 from ..models import User
 from ..services import accounts
 from ..services.errors import InvalidInput
@@ -23,7 +24,7 @@ PRIVATE = {"Cache-Control": "no-store"}
 
 def _form() -> AccountForm:
     form = AccountForm()
-    form.group_id.choices = [("", "（不属于考核组）")] + [
+    form.group_id.choices = [("", _("（不属于考核组）"))] + [
         (str(g.id), g.name) for g in accounts.campaign_groups()
     ]
     return form
@@ -63,8 +64,14 @@ def create() -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            return _shown_once("账号已建好", account, password)
+            return _shown_once(_("账号已建好"), account, password)
     return _list(form, 400)
+
+
+def _facts(account: User) -> str:
+    return _(
+        "用户名「%(username)s」，%(role)s。", username=account.username, role=account.role.label
+    )
 
 
 def _back(user_id: int) -> str:
@@ -80,12 +87,14 @@ def reset(user_id: int) -> Page:
     if not is_confirmed():
         return confirmation_page(
             Confirmation(
-                f"重设 {account.display_name} 的密码？",
-                [f"用户名「{account.username}」，{account.role.label}。"],
-                "原来的密码马上失效，这个账号已经登录的地方全部退出；系统生成一个临时密码，"
-                "只显示一次，本人下次登录时必须改成自己的密码。这一步不能撤销。",
+                _("重设 %(name)s 的密码？", name=account.display_name),
+                [_facts(account)],
+                _(
+                    "原来的密码马上失效，这个账号已经登录的地方全部退出；系统生成一个临时密码，"
+                    "只显示一次，本人下次登录时必须改成自己的密码。这一步不能撤销。"
+                ),
                 url_for("accounts.reset", user_id=user_id),
-                "确认重设密码",
+                _("确认重设密码"),
                 _back(user_id),
                 warning=True,
             )
@@ -93,7 +102,7 @@ def reset(user_id: int) -> Page:
     account, password = accounts.reset_password(
         current_app.config["SECRET_KEY"], current_user, user_id
     )
-    return _shown_once("密码已重设", account, password)
+    return _shown_once(_("密码已重设"), account, password)
 
 
 @bp.post("/<id:user_id>/disable")
@@ -105,12 +114,14 @@ def disable(user_id: int) -> Page:
     if not is_confirmed():
         return confirmation_page(
             Confirmation(
-                f"停用 {account.display_name} 的账号？",
-                [f"用户名「{account.username}」，{account.role.label}。"],
-                "停用后不能登录，已经登录的手机和电脑会马上退出；账号和它的操作记录都保留，"
-                "以后可以重新启用。",
+                _("停用 %(name)s 的账号？", name=account.display_name),
+                [_facts(account)],
+                _(
+                    "停用后不能登录，已经登录的手机和电脑会马上退出；账号和它的操作记录都保留，"
+                    "以后可以重新启用。"
+                ),
                 url_for("accounts.disable", user_id=user_id),
-                "确认停用",
+                _("确认停用"),
                 _back(user_id),
                 warning=True,
             )
@@ -132,6 +143,9 @@ def _set_enabled(user_id: int, enabled: bool) -> Page:
     except InvalidInput as e:
         flash(e.message, "error")
     else:
-        done = "已重新启用" if enabled else "已停用"
-        flash(f"{account.display_name}（{account.username}）的账号{done}。", "success")
+        names = {"name": account.display_name, "username": account.username}
+        if enabled:
+            flash(_("%(name)s（%(username)s）的账号已重新启用。", **names), "success")
+        else:
+            flash(_("%(name)s（%(username)s）的账号已停用。", **names), "success")
     return redirect(_back(user_id))

@@ -18,6 +18,7 @@ from ..domain.aggregation_rules import (
 from ..domain.choices import Form5Choice
 from ..domain.composite import Component, RoleKind, reweighting_note
 from ..domain.roles import Role
+from ..domain.text import _
 from ..models import Campaign
 from ..services import aggregation
 from ..services import campaign as campaigns
@@ -72,7 +73,7 @@ def save(campaign_id: int) -> Page:
     if found is None:
         return _rules_page(campaign, typed, trim, problems, 400)
     aggregation.save_rules(current_user, campaign.id, found)
-    flash("已保存评分汇总和定等规则。", "success")
+    flash(_("已保存评分汇总和定等规则。"), "success")
     return redirect(url_for("aggregation.rules", campaign_id=campaign.id))
 
 
@@ -118,7 +119,7 @@ def formula(campaign_id: int, member_id: int) -> Page:
     )
     if line is None:
         raise NotFound(
-            "找不到这位考核对象：可能已移出名单或不属于本年度。请回到「评分汇总」页面重新选择。"
+            _("找不到这位考核对象：可能已移出名单或不属于本年度。请回到「评分汇总」页面重新选择。")
         )
     return render_template(
         "aggregation/formula.html",

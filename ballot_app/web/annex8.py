@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from ..domain.annex8 import ANNEX_NO, HEADS, RESULT_HEAD, RESULT_HEADS, TITLE
 from ..domain.progress import days_left
+from ..domain.text import _
 from ..services import annex8 as tables
 from ..services import campaign as campaigns
 from .downloads import attachment
@@ -61,7 +62,7 @@ def committees(campaign_id: int) -> Page:
         campaign=campaign,
         committees=found,
         done=sum(1 for c in found if not c.missing),
-        title=TITLE,
+        title=_(TITLE),
         days=days,
         late=days is not None and days < 0,
     )

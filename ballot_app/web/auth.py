@@ -21,6 +21,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
+from ..domain.text import _
 from ..models import User
 from ..services import accounts, throttle
 from ..services.audit import record_login
@@ -75,8 +76,11 @@ def client_address() -> str:
 
 def _wait_page(form: LoginForm, wait: float) -> tuple[str, int]:
     form.form_errors.append(
-        f"登录失败的次数太多，为了防止有人猜密码，请等 {throttle.wait_text(wait)}后再试。"
-        "忘记密码请联系管理员重设。"
+        _(
+            "登录失败的次数太多，为了防止有人猜密码，请等 %(wait)s后再试。"
+            "忘记密码请联系管理员重设。",
+            wait=throttle.wait_text(wait),
+        )
     )
     return render_template("auth/login.html", form=form), 429
 
@@ -84,6 +88,10 @@ def _wait_page(form: LoginForm, wait: float) -> tuple[str, int]:
 def _start_session(user: User) -> None:
     login_user(user)
     session[SESSION_VERSION] = user.session_version
+    # A language chosen on the login page is the person's latest choice: the account keeps it.
+    chosen = request.cookies.get(LANGUAGE_COOKIE, "")
+    if chosen in LANGUAGES and chosen != user.locale:
+        accounts.set_locale(user, chosen)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -101,9 +109,14 @@ def login() -> Page:
             _start_session(found.user)
             record_login(found.user)
             return redirect(_safe_next(request.args.get("next")))
-        message = "用户名或密码不对，请重新输入。忘记密码请联系管理员。"
         if found.next_wait > 0:
-            message += f"为了防止有人猜密码，下次请等 {throttle.wait_text(found.next_wait)}再试。"
+            message = _(
+                "用户名或密码不对，请重新输入。忘记密码请联系管理员。"
+                "为了防止有人猜密码，下次请等 %(wait)s再试。",
+                wait=throttle.wait_text(found.next_wait),
+            )
+        else:
+            message = _("用户名或密码不对，请重新输入。忘记密码请联系管理员。")
         form.form_errors.append(message)
         return render_template("auth/login.html", form=form), 401
     # A refused form answers 400 (a fresh page 200), so tools and tests can tell them apart.
@@ -137,7 +150,7 @@ def change_password() -> Page:
             show_errors(form, e)
         else:
             session[SESSION_VERSION] = current_user.session_version  # this one stays
-            flash("密码已经修改。这个账号在其他手机和电脑上的登录都已退出。", "success")
+            flash(_("密码已经修改。这个账号在其他手机和电脑上的登录都已退出。"), "success")
             return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/password.html", form=form), status
@@ -170,7 +183,7 @@ def _expired(e: CSRFError) -> Page:
         app_handler = current_app.error_handler_spec[None][400][CSRFError]
         return app_handler(e)  # type: ignore[no-any-return]
     form = PasswordForm(formdata=None)
-    form.form_errors.append(CSRF_EXPIRED)
+    form.form_errors.append(_(CSRF_EXPIRED))
     return render_template("auth/password.html", form=form), 400
 
 
@@ -180,7 +193,7 @@ def _password_first() -> Response | None:
     if request.endpoint in OPEN_ENDPOINTS or request.blueprint in OPEN_BLUEPRINTS:
         return None
     if current_user.is_authenticated and current_user.must_change_password:
-        flash("您的密码是别人设的临时密码，请先设一个只有您自己知道的新密码。", "info")
+        flash(_("您的密码是别人设的临时密码，请先设一个只有您自己知道的新密码。"), "info")
         back = request.full_path.rstrip("?") if request.method == "GET" else None
         return redirect(url_for("auth.change_password", next=back))
     return None

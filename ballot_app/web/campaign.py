@@ -11,9 +11,10 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.campaign import CampaignDates, month_day
-from ..domain.progress import STAGE_LABELS, STAGES, days_left, percent
+from ..domain.campaign import CampaignDates, default_cutoff, month_day
+from ..domain.progress import STAGES, days_left, percent, stage_label
 from ..domain.roles import Role
+from ..domain.text import N_, _
 from ..models import Campaign, Group
 from ..services import campaign as campaigns
 from ..services import groups, progress
@@ -94,22 +95,26 @@ def update(campaign_id: int) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            flash("已保存年度考核的名称和日期。", "success")
+            flash(_("已保存年度考核的名称和日期。"), "success")
             return redirect(url_for("campaign.show", campaign_id=campaign.id))
     return _show(campaign, form, 400)
 
 
+#: Each step's confirmation: title (%(name)s: the campaign), button, consequence; marked for
+#: the catalogue, shown through `_`.
 STEP_PAGES = {
     "start": (
-        "开始{name}？",
-        "确认开始",
-        "开始后，各考核组按日期召开测评会。名单和考核组以后仍可修改。",
+        N_("开始%(name)s？"),
+        N_("确认开始"),
+        N_("开始后，各考核组按日期召开测评会。名单和考核组以后仍可修改。"),
     ),
     "close": (
-        "结束{name}？",
-        "确认结束",
-        "结束后，本年度的考核组、单位、名单和全部会议都只能查看，不能再修改，也不能重新开启："
-        "这一步不能撤销。已建好的下一年度会接过本年度的考核组账号。",
+        N_("结束%(name)s？"),
+        N_("确认结束"),
+        N_(
+            "结束后，本年度的考核组、单位、名单和全部会议都只能查看，不能再修改，也不能重新开启："
+            "这一步不能撤销。已建好的下一年度会接过本年度的考核组账号。"
+        ),
     ),
 }
 
@@ -127,23 +132,25 @@ def take_step(campaign_id: int, step: str) -> Page:
         if not facts and step == "close":
             left = campaigns.uncertified(campaign)
             facts = [
-                f"还有 {left} 次会议没有确认结果，结束后就不能再确认了。"
+                _("还有 %(n)s 次会议没有确认结果，结束后就不能再确认了。", n=left)
                 if left
-                else "全部会议都已确认结果。"
+                else _("全部会议都已确认结果。")
             ]
         return confirmation_page(
             Confirmation(
-                title.format(name=campaign.name),
+                _(title, name=campaign.name),
                 facts,
-                consequence,
+                _(consequence),
                 url_for("campaign.take_step", campaign_id=campaign.id, step=step),
-                button,
+                _(button),
                 back,
                 warning=step == "close",
             )
         )
     campaigns.take_step(current_user, campaign.id, step)
-    flash("本年度考核已开始。" if step == "start" else "本年度考核已结束，只能查看。", "success")
+    flash(
+        _("本年度考核已开始。") if step == "start" else _("本年度考核已结束，只能查看。"), "success"
+    )
     return redirect(back)
 
 
@@ -156,17 +163,24 @@ def next_year(campaign_id: int) -> Page:
         return redirect(back)
     if not is_confirmed():
         units = len(groups.unit_choices(campaign))
+        year = campaign.year + 1
         return confirmation_page(
             Confirmation(
-                f"从「{campaign.name}」开始 {campaign.year + 1} 年度考核？",
+                _("从「%(name)s」开始 %(year)s 年度考核？", name=campaign.name, year=year),
                 [
                     *campaigns.next_year_blockers(campaign),
-                    f"照搬 {len(campaign.groups)} 个考核组（组长、联络员）和 {units} 个单位及其班子成员名单；"
-                    f"任职变动截止日期设为 {campaign.year + 1} 年 9月30日。",
+                    _(
+                        "照搬 %(groups)s 个考核组（组长、联络员）和 %(units)s 个单位及其班子成员名单；"
+                        "任职变动截止日期设为 %(year)s 年 %(day)s。",
+                        groups=len(campaign.groups),
+                        units=units,
+                        year=year,
+                        day=month_day(default_cutoff(year)),
+                    ),
                 ],
-                "本年度的一切保持原样。新年度建好后，名单和考核组都可以修改。",
+                _("本年度的一切保持原样。新年度建好后，名单和考核组都可以修改。"),
                 url_for("campaign.next_year", campaign_id=campaign.id),
-                "确认开始下一年度",
+                _("确认开始下一年度"),
                 back,
             )
         )
@@ -175,10 +189,13 @@ def next_year(campaign_id: int) -> Page:
     except IntegrityError as e:  # two clicks at once: the other one made it
         raise StateBlocked(
             [
-                f"{campaign.year + 1} 年度的考核刚刚已经建好了（可能是点了两次）。请回到「年度考核」页面查看。"
+                _(
+                    "%(year)s 年度的考核刚刚已经建好了（可能是点了两次）。请回到「年度考核」页面查看。",
+                    year=campaign.year + 1,
+                )
             ]
         ) from e
-    flash(f"已建好「{new.name}」。请核对考核组和名单，填好日期。", "success")
+    flash(_("已建好「%(name)s」。请核对考核组和名单，填好日期。", name=new.name), "success")
     return redirect(url_for("campaign.show", campaign_id=new.id))
 
 
@@ -221,7 +238,10 @@ def create_group(campaign_id: int) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            flash(f"已建好「{group.name}」。下一步：勾选它的考核组成员和考核单位。", "success")
+            flash(
+                _("已建好「%(name)s」。下一步：勾选它的考核组成员和考核单位。", name=group.name),
+                "success",
+            )
             return redirect(url_for("campaign.group", group_id=group.id))
     return _groups_page(campaign, form, 400)
 
@@ -264,7 +284,7 @@ def update_group(group_id: int) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            flash("已保存。", "success")
+            flash(_("已保存。"), "success")
             return redirect(url_for("campaign.group", group_id=found.id))
     return _group_page(found, form, 400)
 
@@ -286,7 +306,7 @@ def set_members(group_id: int) -> Page:
     if not ActionForm().validate_on_submit():
         return redirect(url_for("campaign.group", group_id=found.id))
     groups.set_members(current_user, found.id, _ticked("account"), _ticked("unit"))
-    flash("已保存这个组的考核组成员和考核单位。", "success")
+    flash(_("已保存这个组的考核组成员和考核单位。"), "success")
     return redirect(url_for("campaign.group", group_id=found.id))
 
 
@@ -300,17 +320,23 @@ def delete_group(group_id: int) -> Page:
     if not is_confirmed():
         return confirmation_page(
             Confirmation(
-                f"删除「{found.name}」？",
-                [f"组长：{found.leader_name or '未填'}；联络员：{found.liaison_name or '未填'}。"],
-                "删除后不能恢复；要用时可以重新建一个组。",
+                _("删除「%(name)s」？", name=found.name),
+                [
+                    _(
+                        "组长：%(leader)s；联络员：%(liaison)s。",
+                        leader=found.leader_name or _("未填"),
+                        liaison=found.liaison_name or _("未填"),
+                    )
+                ],
+                _("删除后不能恢复；要用时可以重新建一个组。"),
                 url_for("campaign.delete_group", group_id=found.id),
-                "确认删除",
+                _("确认删除"),
                 back,
                 warning=True,
             )
         )
     campaign = groups.delete_group(current_user, found.id)
-    flash("已删除这个考核组。", "success")
+    flash(_("已删除这个考核组。"), "success")
     return redirect(url_for("campaign.group_list", campaign_id=campaign.id))
 
 
@@ -334,7 +360,7 @@ def show_progress(campaign_id: int) -> Page:
         units=units,
         totals=totals,
         stages=STAGES,
-        stage_labels=STAGE_LABELS,
+        stage_labels={s: stage_label(s) for s in STAGES},
         issued=issued,
         returned=returned,
         turnout=percent(returned, issued),

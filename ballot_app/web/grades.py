@@ -8,8 +8,9 @@ from datetime import date
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..domain.choices import Form5Choice
+from ..domain.choices import FORM5_LABELS, Form5Choice
 from ..domain.roles import Role
+from ..domain.text import _
 from ..models import Campaign, GradeRecord, Unit
 from ..services import aggregation, grade_export, grades
 from ..services import campaign as campaigns
@@ -42,7 +43,7 @@ def _page(
         decided=decided,
         proposed=proposed,
         grades=list(Form5Choice),
-        labels={g.value: g.label for g in Form5Choice},
+        labels=_labels(),
         problems=problems or {},
         typed=request.form if problems else {},
         signed=campaign.grades_signed_at is not None,
@@ -52,11 +53,16 @@ def _page(
     return page, status
 
 
+def _labels() -> dict[str, str]:
+    """Each grade's code → the reader's word for it."""
+    return {g.value: _(FORM5_LABELS[g]) for g in Form5Choice}
+
+
 def _feedback(campaign: Campaign, unit_id: int) -> tuple[Unit, list[GradeRecord]]:
     """One of the year's townships and departments and its grade records, or the refusal."""
     unit = next((u for u in scored_units(campaign) if u.id == unit_id), None)
     if unit is None:
-        raise NotFound("找不到这个单位：请回到「考核定等」页面重新选择。")
+        raise NotFound(_("找不到这个单位：请回到「考核定等」页面重新选择。"))
     return unit, [r for r in grades.records(campaign) if r.unit_id == unit.id]
 
 
@@ -72,7 +78,10 @@ def record(campaign_id: int) -> Page:
     campaign = campaigns.get_campaign(campaign_id)
     if ActionForm().validate_on_submit():
         n = grades.record(current_user, campaign.id)
-        flash(f"已按现在的得分记录 {n} 人的综合得分和定等建议；已审定的等次保留。", "success")
+        flash(
+            _("已按现在的得分记录 %(n)s 人的综合得分和定等建议；已审定的等次保留。", n=n),
+            "success",
+        )
     return redirect(url_for("grades.index", campaign_id=campaign.id))
 
 
@@ -91,7 +100,7 @@ def decide(record_id: int) -> Page:
     except InvalidInput as e:
         problems = {found.id: {**e.fields, "": e.message}}
         return _page(campaign, problems, 400)
-    flash(f"已审定：{found.name}。", "success")
+    flash(_("已审定：%(name)s。", name=found.name), "success")
     return redirect(url_for("grades.index", campaign_id=campaign.id) + f"#grade-{found.id}")
 
 
@@ -107,20 +116,26 @@ def sign(campaign_id: int) -> Page:
         talks = sum(1 for r in found if r.decided in {g.value for g in grades.TALK_GRADES})
         return confirmation_page(
             Confirmation(
-                f"签发「{campaign.name}」的考核等次？",
+                _("签发「%(name)s」的考核等次？", name=campaign.name),
                 [
                     *grades.sign_blockers(campaign),
-                    f"共 {len(found)} 人；基本称职、不称职 {talks} 人，签发后列入诫勉谈话名单。",
+                    _(
+                        "共 %(n)s 人；基本称职、不称职 %(talks)s 人，签发后列入诫勉谈话名单。",
+                        n=len(found),
+                        talks=talks,
+                    ),
                 ],
-                "签发后，等次、得分记录和规则都只能查看，不能再修改；各单位的结果反馈按签发的等次打印。这一步不能撤销。",
+                _(
+                    "签发后，等次、得分记录和规则都只能查看，不能再修改；各单位的结果反馈按签发的等次打印。这一步不能撤销。"
+                ),
                 url_for("grades.sign", campaign_id=campaign.id),
-                "确认签发",
+                _("确认签发"),
                 back,
                 warning=True,
             )
         )
     n = grades.sign_off(current_user, campaign.id)
-    flash(f"考核等次已签发；{n} 人列入诫勉谈话名单。", "success")
+    flash(_("考核等次已签发；%(n)s 人列入诫勉谈话名单。", n=n), "success")
     return redirect(back)
 
 
@@ -135,7 +150,7 @@ def feedback(campaign_id: int, unit_id: int) -> Page:
         campaign=campaign,
         unit=unit,
         rows=rows,
-        labels={g.value: g.label for g in Form5Choice},
+        labels=_labels(),
         signed=campaign.grades_signed_at is not None,
     )
 
@@ -149,7 +164,7 @@ def talks(problems: dict[int, dict[str, str]] | None = None, status: int = 200) 
     page = render_template(
         "grades/talks.html",
         talks=grades.talks(),
-        labels={g.value: g.label for g in Form5Choice},
+        labels=_labels(),
         problems=problems or {},
         typed=request.form if problems else {},
     )
@@ -161,8 +176,8 @@ def _day(text: str) -> date | None:
         return date.fromisoformat(text.strip()) if text.strip() else None
     except ValueError:
         raise InvalidInput(
-            "请按「年-月-日」填写谈话日期，例如 2027-01-05。",
-            {"held_on": "请按「年-月-日」填写，例如 2027-01-05。"},
+            _("请按「年-月-日」填写谈话日期，例如 2027-01-05。"),
+            {"held_on": _("请按「年-月-日」填写，例如 2027-01-05。")},
         ) from None
 
 
@@ -180,7 +195,7 @@ def update_talk(talk_id: int) -> Page:
         grades.update_talk(current_user, talk_id, data)
     except InvalidInput as e:
         return talks({talk_id: {**e.fields, "": e.message}}, 400)
-    flash("已保存诫勉谈话记录。", "success")
+    flash(_("已保存诫勉谈话记录。"), "success")
     return redirect(url_for("grades.talks") + f"#talk-{talk_id}")
 
 
@@ -203,7 +218,7 @@ def feedback_xlsx(campaign_id: int, unit_id: int) -> Response:
     campaign = campaigns.get_campaign(campaign_id)
     unit, rows = _feedback(campaign, unit_id)
     if campaign.grades_signed_at is None:
-        raise NotFound("这个单位的结果反馈还不能导出：考核等次签发后才有结果反馈。")
+        raise NotFound(_("这个单位的结果反馈还不能导出：考核等次签发后才有结果反馈。"))
     return attachment(
         grade_export.feedback_workbook(campaign, unit.name, rows), f"feedback-{unit.id}.xlsx"
     )

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from ..domain.meeting_state import MeetingState
 from ..domain.roles import Role
+from ..domain.text import _
 from ..services.errors import Forbidden, StateBlocked
 from ..services.meetings import get_meeting
 from ..signing import Keys, keys_for
@@ -29,7 +30,7 @@ def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., 
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if current_user.role not in roles:
-                raise Forbidden("您的账号没有这项操作的权限。如需要，请与管理员联系。")
+                raise Forbidden(_("您的账号没有这项操作的权限。如需要，请与管理员联系。"))
             return view(*args, **kwargs)
 
         return wrapped
@@ -47,9 +48,15 @@ def with_meeting(
         def wrapped(meeting_id: int, *args: Any, **kwargs: Any) -> Any:
             meeting = get_meeting(current_user, meeting_id)
             if states and meeting.state not in states:
-                allowed = "、".join(s.label for s in states)
+                allowed = _("、").join(s.label for s in states)
                 raise StateBlocked(
-                    [f"会议现在是「{meeting.state.label}」，这一步只能在「{allowed}」时进行。"]
+                    [
+                        _(
+                            "会议现在是「%(state)s」，这一步只能在「%(allowed)s」时进行。",
+                            state=meeting.state.label,
+                            allowed=allowed,
+                        )
+                    ]
                 )
             return view(meeting, *args, **kwargs)
 

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from ..domain.choices import Form5Choice
+from ..domain.text import _
 from ..models import Unit
 from ..services import interviews, roster
 from ..services.errors import InvalidInput
@@ -53,5 +54,5 @@ def save(unit_id: int) -> Page:
         n = interviews.save(current_user, unit, typed)
     except InvalidInput as e:
         return _page(unit, typed, e.fields, 400)
-    flash(f"已保存 {n} 人的考察谈话推荐。", "success")
+    flash(_("已保存 %(n)s 人的考察谈话推荐。", n=n), "success")
     return redirect(url_for("interviews.show", unit_id=unit.id))

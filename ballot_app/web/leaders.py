@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.roles import Role
+from ..domain.text import N_, _
 from ..models import Campaign, Leader
 from ..services import campaign as campaigns
 from ..services import leaders
@@ -19,7 +20,7 @@ from .forms import ActionForm, LeaderForm, LeaderPasteForm, show_errors
 from .guards import role_required
 
 bp = Blueprint("leaders", __name__)
-TAKEN = "名单上已经有这个姓名了：请修改那一位，或在姓名后加以区分。"
+TAKEN = N_("名单上已经有这个姓名了：请修改那一位，或在姓名后加以区分。")
 Page = Response | str | tuple[str, int]
 
 
@@ -71,9 +72,9 @@ def create(campaign_id: int) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         except IntegrityError:  # the same name added a moment ago (two clicks, two admins)
-            show_errors(form, InvalidInput("请检查标出的项目。", {"name": TAKEN}))
+            show_errors(form, InvalidInput(_("请检查标出的项目。"), {"name": _(TAKEN)}))
         else:
-            flash(f"已添加「{leader.name}」。", "success")
+            flash(_("已添加「%(name)s」。", name=leader.name), "success")
             return redirect(url_for("leaders.index", campaign_id=campaign.id))
     return _index(campaign, form=form, status=400)
 
@@ -88,13 +89,13 @@ def paste(campaign_id: int) -> Page:
             n = leaders.paste_leaders(current_user, campaign.id, form.text.data or "")
         except InvalidInput as e:
             form.text.errors = [*form.text.errors, *e.fields.get("text", e.message).split("\n")]
-            form.form_errors.append("名单里有需要修改的行，一行也没有导入。请改好后再粘贴一次。")
+            form.form_errors.append(_("名单里有需要修改的行，一行也没有导入。请改好后再粘贴一次。"))
         except IntegrityError:
             form.form_errors.append(
-                "刚才有人同时在添加区领导，这次一行也没有导入。请刷新页面看看名单，再粘贴一次。"
+                _("刚才有人同时在添加区领导，这次一行也没有导入。请刷新页面看看名单，再粘贴一次。")
             )
         else:
-            flash(f"已导入 {n} 位区领导及其分管、联系单位。", "success")
+            flash(_("已导入 %(n)s 位区领导及其分管、联系单位。", n=n), "success")
             return redirect(url_for("leaders.index", campaign_id=campaign.id))
     return _index(campaign, paste=form, status=400)
 
@@ -137,9 +138,9 @@ def update(leader_id: int) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         except IntegrityError:
-            show_errors(form, InvalidInput("请检查标出的项目。", {"name": TAKEN}))
+            show_errors(form, InvalidInput(_("请检查标出的项目。"), {"name": _(TAKEN)}))
         else:
-            flash(f"已保存「{leader.name}」。", "success")
+            flash(_("已保存「%(name)s」。", name=leader.name), "success")
             return redirect(url_for("leaders.index", campaign_id=leader.campaign_id))
     return _leader_page(leader, form, 400)
 
@@ -154,15 +155,15 @@ def delete(leader_id: int) -> Page:
     if not is_confirmed():
         return confirmation_page(
             Confirmation(
-                f"从名单上删除「{leader.name}」？",
-                [f"分管或联系 {len(leader.units)} 个单位。"],
-                "已经发给这位领导的评分表不受影响；以后按名单发放时不再为他（她）生成评分表。",
+                _("从名单上删除「%(name)s」？", name=leader.name),
+                [_("分管或联系 %(n)s 个单位。", n=len(leader.units))],
+                _("已经发给这位领导的评分表不受影响；以后按名单发放时不再为他（她）生成评分表。"),
                 url_for("leaders.delete", leader_id=leader.id),
-                "确认删除",
+                _("确认删除"),
                 back,
                 warning=True,
             )
         )
     campaign = leaders.delete_leader(current_user, leader.id)
-    flash("已删除。", "success")
+    flash(_("已删除。"), "success")
     return redirect(url_for("leaders.index", campaign_id=campaign.id))

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from babel.dates import format_date
 from flask import Flask, has_request_context, request
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, get_locale, gettext, refresh
 from flask_login import current_user
 
 from ..domain import text
@@ -32,11 +32,29 @@ COOKIE = "lang"
 #: Blueprints whose pages are always Chinese (see the module's docstring).
 CHINESE_ONLY = frozenset({"voter", "rater", "bulletin", "monitor", "health"})
 
+#: Staff pages that are an official form on screen: the admin types a paper score sheet into
+#: the rater's own page (annexes 2, 3, 4), in the form's wording.
+CHINESE_ENDPOINTS = frozenset(
+    {"score_sheets.entry", "score_sheets.entry_review", "score_sheets.entry_submit"}
+)
+
 babel = Babel()
 
 
+#: Where those pages live: an address there that matches no route (a 404, a 405) is
+#: answered in Chinese too.
+CHINESE_PATHS = ("/v/", "/s/", "/b/", "/m/")
+
+
 def _chinese_only() -> bool:
-    return request.blueprint in CHINESE_ONLY
+    if request.url_rule is None:
+        return f"{request.path}/".startswith(CHINESE_PATHS)
+    return request.blueprint in CHINESE_ONLY or request.endpoint in CHINESE_ENDPOINTS
+
+
+def language_fixed() -> bool:
+    """This page is Chinese whatever the reader chose: it offers no language switch."""
+    return has_request_context() and _chinese_only()
 
 
 def select_locale() -> str:
@@ -76,6 +94,11 @@ def configure_locale(app: Flask) -> None:
     """Babel with the catalogues in ballot_app/translations; `domain.text` translates."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel keeps the chosen locale in `g`, which lives as long as the app context: one
+    # per request in a server, but a test may send many requests in one. Choose afresh.
+    app.before_request(refresh)
     text.install(gettext)
-    app.jinja_env.globals.update(is_english=is_english, LANGUAGES=LANGUAGES)
+    app.jinja_env.globals.update(
+        is_english=is_english, language_fixed=language_fixed, LANGUAGES=LANGUAGES
+    )
     app.jinja_env.filters.update(local_date=local_date, local_number=local_number)

@@ -9,6 +9,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..domain.meeting_state import MeetingState, Transition
+from ..domain.text import _
 from ..models import Meeting
 from ..services import live, meetings, results
 from ..services.errors import StateBlocked
@@ -26,7 +27,12 @@ def _back(meeting: Meeting, anchor: str = "") -> str:
 def _turnout(meeting: Meeting) -> str:
     stats, figures = results.token_stats(meeting.id), results.meeting_results(meeting)
     issued = figures.slip7.issued
-    return f"已收回 {figures.returned} 票（其中纸质票 {figures.returned - sum(stats.used.values())} 张），发出 {issued} 票。"
+    return _(
+        "已收回 %(returned)s 票（其中纸质票 %(paper)s 张），发出 %(issued)s 票。",
+        returned=figures.returned,
+        paper=figures.returned - sum(stats.used.values()),
+        issued=issued,
+    )
 
 
 def _open_or_close_step(meeting: Meeting, step: Transition) -> Confirmation:
@@ -34,26 +40,33 @@ def _open_or_close_step(meeting: Meeting, step: Transition) -> Confirmation:
     if step == Transition.OPEN:
         stats = results.token_stats(meeting.id)
         usable = {c.value: stats.printed[c] - stats.voided[c] for c in stats.printed}
+        form5, form6 = meeting.is_form5_enabled, meeting.is_form6_enabled
+        forms = (
+            _("表5、表6") if form5 and form6 else _("表5、") if form5 else _("表6") if form6 else ""
+        )
         facts = [
-            f"测评码：表A {usable['A']} 张，表B {usable['B']} 张。",
-            f"测评对象 {len(meeting.evaluees)} 人；"
-            f"{'表5、' if meeting.is_form5_enabled else ''}{'表6' if meeting.is_form6_enabled else ''}"
-            f"；现场计票步长 {meeting.live_step} 票。",
+            _("测评码：表A %(a)s 张，表B %(b)s 张。", a=usable["A"], b=usable["B"]),
+            _(
+                "测评对象 %(n)s 人；%(forms)s；现场计票步长 %(step)s 票。",
+                n=len(meeting.evaluees),
+                forms=forms,
+                step=meeting.live_step,
+            ),
         ]
         return Confirmation(
-            "开启投票箱？",
+            _("开启投票箱？"),
             facts,
-            "开启后手机就能投票；测评对象名单、书记姓名、步长和「只显示收回情况」都不能再改。",
+            _("开启后手机就能投票；测评对象名单、书记姓名、步长和「只显示收回情况」都不能再改。"),
             action,
-            "确认开启投票箱",
+            _("确认开启投票箱"),
             _back(meeting, "#open"),
         )
     return Confirmation(
-        "关闭投票箱？",
-        [_turnout(meeting), "请确认会场里的人都已经投完。"],
-        "关闭后手机不能再投票，结果可以查看和打印；重新开启只能由管理员写明原因后进行。",
+        _("关闭投票箱？"),
+        [_turnout(meeting), _("请确认会场里的人都已经投完。")],
+        _("关闭后手机不能再投票，结果可以查看和打印；重新开启只能由管理员写明原因后进行。"),
         action,
-        "确认关闭投票箱",
+        _("确认关闭投票箱"),
         _back(meeting, "#close"),
         warning=True,
     )
@@ -70,7 +83,9 @@ def change_state(meeting: Meeting, step: str) -> Page:
         if not is_confirmed():
             return confirmation_page(_open_or_close_step(meeting, Transition(step)))
         meetings.transition(current_user, meeting, Transition(step))
-        flash("投票箱已开启，可以开始投票。" if step == "open" else "投票箱已关闭。", "success")
+        flash(
+            _("投票箱已开启，可以开始投票。") if step == "open" else _("投票箱已关闭。"), "success"
+        )
     return redirect(_back(meeting))
 
 
@@ -90,18 +105,21 @@ def reopen(meeting: Meeting) -> Page:
         if not is_confirmed():
             return confirmation_page(
                 Confirmation(
-                    "重新开启投票箱？",
-                    [_turnout(meeting), f"原因：{reason.strip()}"],
-                    "重新开启后手机又能投票，原因记入操作日志；现场计票接着关闭时的结果按步长更新。",
+                    _("重新开启投票箱？"),
+                    [_turnout(meeting), _("原因：%(reason)s", reason=reason.strip())],
+                    _(
+                        "重新开启后手机又能投票，原因记入操作日志；"
+                        "现场计票接着关闭时的结果按步长更新。"
+                    ),
                     url_for("meetings.reopen", meeting_id=meeting.id),
-                    "确认重新开启",
+                    _("确认重新开启"),
                     _back(meeting, "#close"),
                     hidden={"reason": reason},
                     warning=True,
                 )
             )
         meetings.transition(current_user, meeting, Transition.REOPEN, reason=reason)
-        flash("投票箱已重新开启，原因已记入操作日志。", "success")
+        flash(_("投票箱已重新开启，原因已记入操作日志。"), "success")
         return redirect(_back(meeting))
     return show_page(meeting, 400, reason_form=form)
 
@@ -120,7 +138,7 @@ def certify(meeting: Meeting) -> Page:
             return confirmation_page(_certify_step(meeting, counter, scrutineer))
         else:
             meetings.certify(current_user, meeting, counter, scrutineer, keys())
-            flash("结果已确认：会议从此只读，附件7打印时带上计票人和监票人的姓名。", "success")
+            flash(_("结果已确认：会议从此只读，附件7打印时带上计票人和监票人的姓名。"), "success")
             return redirect(_back(meeting))
     return show_page(meeting, 400, certify_form=form)
 
@@ -128,16 +146,26 @@ def certify(meeting: Meeting) -> Page:
 def _certify_step(meeting: Meeting, counter: str, scrutineer: str) -> Confirmation:
     slip7 = results.meeting_results(meeting).slip7
     facts = [
-        f"发出 {slip7.issued} 票，收回 {slip7.returned} 票，有效票 {slip7.valid} 张，废票 {slip7.void} 张。",
-        f"计票人：{counter.strip()}；监票人：{scrutineer.strip()}。",
-        "请先打印附件7和表5结果，与计票人、监票人一起核对。",
+        _(
+            "发出 %(issued)s 票，收回 %(returned)s 票，有效票 %(valid)s 张，废票 %(void)s 张。",
+            issued=slip7.issued,
+            returned=slip7.returned,
+            valid=slip7.valid,
+            void=slip7.void,
+        ),
+        _(
+            "计票人：%(counter)s；监票人：%(scrutineer)s。",
+            counter=counter.strip(),
+            scrutineer=scrutineer.strip(),
+        ),
+        _("请先打印附件7和表5结果，与计票人、监票人一起核对。"),
     ]
     return Confirmation(
-        "确认测评结果？",
+        _("确认测评结果？"),
         facts,
-        "确认后结果不再改变，会议只读（纸质票不能再录入或撤回），并公布凭证号。这一步不能撤销。",
+        _("确认后结果不再改变，会议只读（纸质票不能再录入或撤回），并公布凭证号。这一步不能撤销。"),
         url_for("meetings.certify", meeting_id=meeting.id),
-        "确认结果",
+        _("确认结果"),
         _back(meeting, "#certify"),
         hidden={"counter_name": counter, "scrutineer_name": scrutineer},
     )
@@ -189,6 +217,6 @@ def live_json(meeting: Meeting) -> Response:
 @with_meeting()
 def tally_json(meeting: Meeting) -> Response:
     if is_sealed(meeting):
-        raise StateBlocked(["投票进行中，结果在关闭投票箱后才能查看。"])
+        raise StateBlocked([_("投票进行中，结果在关闭投票箱后才能查看。")])
     data = results.meeting_results(meeting).as_dict()
     return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from ..domain import codes
 from ..domain.meeting_state import MeetingState
+from ..domain.text import _
 from ..models import Meeting
 from ..services import slips
 from ..services.errors import InvalidInput, StateBlocked
@@ -40,7 +41,7 @@ def add_slips(meeting: Meeting) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            flash(f"已生成第 {batch} 批测评码，请打印这一批。", "success")
+            flash(_("已生成第 %(n)s 批测评码，请打印这一批。", n=batch), "success")
             return redirect(_slips_section(meeting))
     return show_page(meeting, 400, slips_form=form)
 
@@ -58,14 +59,17 @@ def void_slip(meeting: Meeting) -> Page:
             if usable and not (token.is_used or token.is_voided) and not is_confirmed():  # type: ignore[union-attr]
                 return confirmation_page(
                     Confirmation(
-                        "作废这张测评码？",
+                        _("作废这张测评码？"),
                         [
-                            f"手输码 {codes.grouped(codes.normalize(typed))}："
-                            f"{token.category.label}，还没有用来投票。"  # type: ignore[union-attr]
+                            _(
+                                "手输码 %(code)s：%(table)s，还没有用来投票。",
+                                code=codes.grouped(codes.normalize(typed)),
+                                table=_(token.category.label),  # type: ignore[union-attr]
+                            )
                         ],
-                        "作废后这张码不能再投票，也不计入「发出」票数；作废不能恢复。",
+                        _("作废后这张码不能再投票，也不计入「发出」票数；作废不能恢复。"),
                         url_for("meetings.void_slip", meeting_id=meeting.id),
-                        "确认作废",
+                        _("确认作废"),
                         _slips_section(meeting),
                         hidden={"code": typed},
                         warning=True,
@@ -75,7 +79,7 @@ def void_slip(meeting: Meeting) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            flash("这张测评码已作废，不再计入发出票数。", "success")
+            flash(_("这张测评码已作废，不再计入发出票数。"), "success")
             return redirect(_slips_section(meeting))
     return show_page(meeting, 400, void_form=form)
 
@@ -92,11 +96,20 @@ def void_by_count(meeting: Meeting) -> Page:
             if not is_confirmed():
                 return confirmation_page(
                     Confirmation(
-                        f"按张数作废 {count_a + count_b} 张测评码？",
-                        [f"表A {count_a} 张，表B {count_b} 张：会后清点剩下、没有发出的纸条。"],
-                        "作废的是这么多张没用过的测评码，它们不再计入「发出」票数；作废不能恢复。",
+                        _("按张数作废 %(n)s 张测评码？", n=count_a + count_b),
+                        [
+                            _(
+                                "表A %(a)s 张，表B %(b)s 张：会后清点剩下、没有发出的纸条。",
+                                a=count_a,
+                                b=count_b,
+                            )
+                        ],
+                        _(
+                            "作废的是这么多张没用过的测评码，它们不再计入「发出」票数；"
+                            "作废不能恢复。"
+                        ),
                         url_for("meetings.void_by_count", meeting_id=meeting.id),
-                        "确认作废",
+                        _("确认作废"),
                         _slips_section(meeting),
                         hidden={"count_a": str(count_a), "count_b": str(count_b)},
                         warning=True,
@@ -108,7 +121,7 @@ def void_by_count(meeting: Meeting) -> Page:
         except StateBlocked as e:
             form.form_errors.extend(e.blockers)
         else:
-            flash(f"已作废 {n} 张没有发出的测评码，它们不再计入「发出」票数。", "success")
+            flash(_("已作废 %(n)s 张没有发出的测评码，它们不再计入「发出」票数。", n=n), "success")
             return redirect(_slips_section(meeting))
     return show_page(meeting, 400, void_count_form=form)
 
@@ -123,7 +136,7 @@ def tokens(meeting: Meeting, fmt: str) -> Response:
         body = json.dumps(rows, ensure_ascii=False, indent=2)
         return attachment(body, name, "application/json")
     if fmt != "csv":
-        return Response("只有 csv 和 json 两种格式。", status=404)
+        return Response(_("只有 csv 和 json 两种格式。"), status=404)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=["code", "category", "url", "state"])
     writer.writeheader()

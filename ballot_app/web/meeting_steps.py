@@ -6,25 +6,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain.meeting_state import MeetingState
+from ..domain.text import N_, _
 from ..models import Meeting
 from ..services import paper, results
 
 #: The meeting page's steps in the order of the work (SPEC, "What staff meet"): anchor, name.
 STEPS = (
-    ("evaluees", "名单"),
-    ("slips", "测评码"),
-    ("address", "试扫码"),
-    ("open", "开启"),
-    ("close", "关闭"),
-    ("paper", "纸质票"),
-    ("check", "核对"),
-    ("certify", "确认"),
+    ("evaluees", N_("名单")),
+    ("slips", N_("测评码")),
+    ("address", N_("试扫码")),
+    ("open", N_("开启")),
+    ("close", N_("关闭")),
+    ("paper", N_("纸质票")),
+    ("check", N_("核对")),
+    ("certify", N_("确认")),
 )
 
 
 @dataclass(frozen=True)
 class Step:
-    """One step of the meeting page: its section's anchor, its name, done, the one to do now."""
+    """One step of the meeting page: its section's anchor, its name (in the reader's
+    language), done, the one to do now."""
 
     anchor: str
     label: str
@@ -52,4 +54,4 @@ def meeting_steps(meeting: Meeting, stats: results.TokenStats) -> list[Step]:
         now = 0 if not has_roster else 1 if not has_slips else 2
     else:
         now = 4 if not closed else 6 if paper_done else 5
-    return [Step(a, name, done[i], i == now) for i, (a, name) in enumerate(STEPS)]
+    return [Step(a, _(name), done[i], i == now) for i, (a, name) in enumerate(STEPS)]

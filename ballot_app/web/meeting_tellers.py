@@ -7,6 +7,7 @@ from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from ..domain.meeting_state import MeetingState
+from ..domain.text import _
 from ..models import Meeting
 from ..services import monitor, tellers
 from ..services.errors import InvalidInput
@@ -31,7 +32,7 @@ def assign_teller(meeting: Meeting) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            flash(f"已把 {teller.display_name} 加为本次会议的计票人。", "success")
+            flash(_("已把 %(name)s 加为本次会议的计票人。", name=teller.display_name), "success")
             return redirect(_tellers_section(meeting))
     return show_page(meeting, 400, assign_form=form)
 
@@ -54,7 +55,11 @@ def new_teller(meeting: Meeting) -> Page:
             show_errors(form, e)
         else:
             flash(
-                f"已新建计票人账号「{teller.username}」并加到本次会议。请把用户名和密码当面告诉本人。",
+                _(
+                    "已新建计票人账号「%(username)s」并加到本次会议。"
+                    "请把用户名和密码当面告诉本人。",
+                    username=teller.username,
+                ),
                 "success",
             )
             return redirect(_tellers_section(meeting))
@@ -70,16 +75,19 @@ def remove_teller(meeting: Meeting, teller_id: int) -> Page:
         if teller is not None and not is_confirmed():
             return confirmation_page(
                 Confirmation(
-                    f"把 {teller.display_name} 移出计票人名单？",
-                    [f"账号「{teller.username}」。"],
-                    "移出后这个账号看不到本次会议，也不能录入纸质票；账号本身保留，可以再加回来。",
+                    _("把 %(name)s 移出计票人名单？", name=teller.display_name),
+                    [_("账号「%(username)s」。", username=teller.username)],
+                    _(
+                        "移出后这个账号看不到本次会议，也不能录入纸质票；"
+                        "账号本身保留，可以再加回来。"
+                    ),
                     url_for("meetings.remove_teller", meeting_id=meeting.id, teller_id=teller_id),
-                    "确认移出",
+                    _("确认移出"),
                     _tellers_section(meeting),
                 )
             )
         tellers.unassign(current_user, meeting, teller_id)
-        flash("已把这个账号移出本次会议的计票人名单。", "success")
+        flash(_("已把这个账号移出本次会议的计票人名单。"), "success")
     return redirect(_tellers_section(meeting))
 
 
@@ -92,15 +100,18 @@ def revoke_monitor_links(meeting: Meeting) -> Page:
         if not is_confirmed():
             return confirmation_page(
                 Confirmation(
-                    "撤销已发出的监票链接？",
-                    ["例如链接被转发给了不该看的人。"],
-                    "已发出的监票链接和二维码全部失效，页面上会出现新的二维码，需要重新发给监票人。",
+                    _("撤销已发出的监票链接？"),
+                    [_("例如链接被转发给了不该看的人。")],
+                    _(
+                        "已发出的监票链接和二维码全部失效，页面上会出现新的二维码，"
+                        "需要重新发给监票人。"
+                    ),
                     url_for("meetings.revoke_monitor_links", meeting_id=meeting.id),
-                    "确认撤销",
+                    _("确认撤销"),
                     back,
                     warning=True,
                 )
             )
         monitor.revoke_links(current_user, meeting)
-        flash("原来的监票链接和二维码已全部失效，下面是新的。", "success")
+        flash(_("原来的监票链接和二维码已全部失效，下面是新的。"), "success")
     return redirect(back)

@@ -12,10 +12,11 @@ from ..domain import attendance
 from ..domain.meeting_state import MeetingState, Transition, blockers
 from ..domain.roles import Role
 from ..domain.slip7 import PassRateBase
+from ..domain.text import _
 from ..models import Meeting
 from ..services import live, meetings, monitor, results, roster, slips, tellers
 from ..services.errors import InvalidInput, StateBlocked
-from ..services.rehearsal import rehearsal_of
+from ..services.rehearsal import SIMULATION_SECONDS, rehearsal_of
 from .confirm import Confirmation, confirmation_page, is_confirmed
 from .forms import (
     ActionForm,
@@ -70,12 +71,15 @@ def create(unit_id: int) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            flash("会议已建立。请核对测评对象，然后打印测评码。", "success")
+            flash(_("会议已建立。请核对测评对象，然后打印测评码。"), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     elif not form.is_submitted():
-        form.title.data = f"{unit.name}领导班子和领导干部述职测评大会"
+        # A suggestion in the reader's language: the organizer edits it before creating.
+        # The suggested title is printed on the slips and the official forms: Chinese in both
+        # interfaces.
+        form.title.data = f"{unit.name}领导班子和领导干部述职测评大会"  # official
         if unit.kind == "party_org":  # form 6 only: 述职评议 for annex 8
-            form.title.data = f"{unit.name}书记抓基层党建述职评议会议"
+            form.title.data = f"{unit.name}书记抓基层党建述职评议会议"  # official
             form.form5.data, form.count_a.data = False, 0
     status = 400 if form.is_submitted() else 200
     return render_template("meetings/new.html", unit=unit, form=form), status
@@ -146,6 +150,7 @@ def show_page(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str
             listens_only_here=listens_only_here(),
             monitor_url=_monitor_url(meeting, public_url),
             rehearsal=rehearsal_of(meeting) if meeting.state == MeetingState.DRAFT else None,
+            simulation_seconds=int(SIMULATION_SECONDS),
             action=ActionForm(),
             attendance_categories=attendance.categories_for(meeting.unit.kind),
             settings=_lock_live_settings(
@@ -188,7 +193,7 @@ def _simulate_form() -> object:
 def assign_form(meeting: Meeting, *, sent: bool = True) -> AssignTellerForm:
     form = AssignTellerForm() if sent else AssignTellerForm(formdata=None)
     form.teller_id.choices = [
-        (u.id, f"{u.display_name}（{u.username}）")
+        (u.id, _("%(name)s（%(username)s）", name=u.display_name, username=u.username))
         for u in tellers.assignable(meeting, current_user)
     ]
     return form
@@ -233,7 +238,7 @@ def settings(meeting: Meeting) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            flash("设置已保存。", "success")
+            flash(_("设置已保存。"), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#settings")
     return show_page(meeting, 400, settings=form)
 
@@ -272,15 +277,20 @@ def remove_evaluee(meeting: Meeting, evaluee_id: int) -> Page:
         if evaluee is not None and not is_confirmed():
             return confirmation_page(
                 Confirmation(
-                    f"把「{evaluee.name}」移出测评名单？",
+                    _("把「%(name)s」移出测评名单？", name=evaluee.name),
                     [
-                        f"{evaluee.name}，{evaluee.post}：本次会议表5的第 {meeting.evaluees.index(evaluee) + 1} 行。"
+                        _(
+                            "%(name)s，%(post)s：本次会议表5的第 %(row)s 行。",
+                            name=evaluee.name,
+                            post=evaluee.post,
+                            row=meeting.evaluees.index(evaluee) + 1,
+                        )
                     ],
-                    "移出后表5不再有这一行；开启投票箱前可以用「添加测评对象」再加回来。",
+                    _("移出后表5不再有这一行；开启投票箱前可以用「添加测评对象」再加回来。"),
                     url_for(
                         "meetings.remove_evaluee", meeting_id=meeting.id, evaluee_id=evaluee_id
                     ),
-                    "确认移出",
+                    _("确认移出"),
                     back,
                 )
             )
@@ -294,12 +304,17 @@ def remove_evaluee(meeting: Meeting, evaluee_id: int) -> Page:
 def choose_address(meeting: Meeting) -> Page:
     """Keep the chosen address of this machine as the app's address for printing slips."""
     if configured_base_url():
-        raise StateBlocked(["已经设置了 PUBLIC_BASE_URL，测评码按它打印；要改地址请修改这项设置。"])
+        raise StateBlocked(
+            [_("已经设置了 PUBLIC_BASE_URL，测评码按它打印；要改地址请修改这项设置。")]
+        )
     form = _address_form(AddressForm())
     if form.validate_on_submit():
         choose_base_url(form.address.data or "")
         flash(
-            f"测评码和试扫码今后都用 {form.address.data}。请先用手机扫「试扫码」确认能打开。",
+            _(
+                "测评码和试扫码今后都用 %(url)s。请先用手机扫「试扫码」确认能打开。",
+                url=form.address.data,
+            ),
             "success",
         )
         return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#address")

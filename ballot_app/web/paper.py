@@ -7,15 +7,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import Form, TextAreaField
 
-from ..domain.ballot_spec import BallotSpec
-from ..domain.choices import COMMENT_MAX_CHARS, Category
+from ..domain.ballot_spec import BallotSpec, Choice, Row, form6_titles
+from ..domain.choices import COMMENT_MAX_CHARS, Category, Form6Item
 from ..domain.marks import Packet, read_packet
 from ..domain.meeting_state import MeetingState
 from ..domain.paper import PASS_LABELS, PaperPhase, blank_marks, compare_passes, short_marks
+from ..domain.text import _
 from ..models import Meeting, PaperSheet, PaperStack
 from ..services import paper, results
 from ..services.errors import InvalidInput
@@ -37,7 +39,7 @@ class CommentForm(Form):
     checks it (this form holds no validator and no CSRF token: the entry form's is posted)."""
 
     comment = TextAreaField(
-        "评议意见或工作建议（照票面抄录，可不填）",
+        lazy_gettext("评议意见或工作建议（照票面抄录，可不填）"),
         render_kw={"rows": 3, "maxlength": COMMENT_MAX_CHARS},
     )
 
@@ -74,19 +76,33 @@ class EntryErrors:
         return {f.id: f.errors for f in self.fields}
 
 
+def _shown_spec(meeting: Meeting, spec: BallotSpec) -> BallotSpec:
+    """The entry rows as the teller reads them: the choices and form 6's items in the
+    reader's language (the rows' fields and codes are the spec's; the paper is Chinese)."""
+    titles = form6_titles(meeting.secretary_name, translated=True)
+
+    def shown(row: Row) -> Row:
+        title = titles[Form6Item(row.key)] if row.form == 6 else row.title
+        choices = tuple(Choice(c.code, _(c.label)) for c in row.choices)
+        return Row(row.form, row.key, title, row.subtitle, choices)
+
+    return BallotSpec(spec.category, tuple(map(shown, spec.form5)), tuple(map(shown, spec.form6)))
+
+
 def _entry_errors(spec: BallotSpec, errors: dict[str, str]) -> EntryErrors:
     """The summary's links, in the order of the rows on the page."""
     fields = []
     for i, row in enumerate(spec.form5, 1):
         if row.field in errors:
-            label = f"表5 第 {i} 行 {row.title}"
+            label = _("表5 第 %(i)s 行 %(name)s", i=i, name=row.title)
             fields.append(RowError(row.field, _Label(label), [errors[row.field]]))
     for row in spec.form6:
         if row.field in errors:
-            fields.append(RowError(row.field, _Label(f"表6 {row.title}"), [errors[row.field]]))
+            label = _("表6 %(item)s", item=row.title)
+            fields.append(RowError(row.field, _Label(label), [errors[row.field]]))
     if "comment" in errors:
-        fields.append(RowError("comment", _Label("评议意见或工作建议"), [errors["comment"]]))
-    notes = ["这一张没有录进去：请改正标出的行，再提交。已选的内容都还在。"] if fields else []
+        fields.append(RowError("comment", _Label(_("评议意见或工作建议")), [errors["comment"]]))
+    notes = [_("这一张没有录进去：请改正标出的行，再提交。已选的内容都还在。")] if fields else []
     return EntryErrors(fields, notes)
 
 
@@ -105,8 +121,8 @@ def _index(meeting: Meeting, status: int = 200, **forms: object) -> tuple[str, i
             meeting=meeting,
             stacks=found,
             sheets=sheets,
-            in_box=sum(1 for _, s, _ in sheets if not s.is_withdrawn),
-            voided=sum(1 for _, s, _ in sheets if s.voided_reason and not s.is_withdrawn),
+            in_box=sum(1 for _stack, s, _short in sheets if not s.is_withdrawn),
+            voided=sum(1 for _stack, s, _short in sheets if s.voided_reason and not s.is_withdrawn),
             # Certifying deletes the stacks: the count of a certified meeting comes from its box.
             certified_count=results.paper_ballots(meeting.id)
             if meeting.state == MeetingState.CERTIFIED
@@ -147,7 +163,7 @@ def _stack_page(
     correcting: tuple[int, int] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    spec = paper.entry_spec(meeting, stack.category)
+    spec = _shown_spec(meeting, paper.entry_spec(meeting, stack.category))
     pass_no = stack.current_pass
     if correcting and packet is None:
         sheet = stack.sheet(*correcting)
@@ -169,7 +185,7 @@ def _stack_page(
             stack=stack,
             spec=spec,
             pass_no=pass_no,
-            pass_label=PASS_LABELS[pass_no],
+            pass_label=_(PASS_LABELS[pass_no]),
             packet=packet or Packet(blank_marks(spec)),
             errors=errors,
             entry=_entry_errors(spec, errors),
@@ -190,16 +206,18 @@ def _stack_page(
     )
 
 
-#: A correction's ?sheet= and ?pass= name a sheet of this stack: anything else is refused.
-_SHEET = whole_number(1, MOST, "要改录的张号不对。请回到这一叠的页面，点那一张旁边的「改录」。")
-_PASS = whole_number(1, 2, "要改录的是第一遍还是第二遍没有写对。请回到这一叠的页面，点「改录」。")
-
-
 def _correcting() -> tuple[int, int] | None:
-    number = request.values.get("sheet", type=_SHEET)
+    """A correction's ?sheet= and ?pass= name a sheet of this stack: anything else is refused."""
+    sheet = whole_number(
+        1, MOST, _("要改录的张号不对。请回到这一叠的页面，点那一张旁边的「改录」。")
+    )
+    number = request.values.get("sheet", type=sheet)
     if number is None:
         return None
-    return (request.values.get("pass", 1, type=_PASS), number)
+    pass_ = whole_number(
+        1, 2, _("要改录的是第一遍还是第二遍没有写对。请回到这一叠的页面，点「改录」。")
+    )
+    return (request.values.get("pass", 1, type=pass_), number)
 
 
 @bp.get("/<id:number>")
@@ -224,8 +242,11 @@ def enter(meeting: Meeting, number: int) -> Page:
         return _stack_page(meeting, found, packet=packet, correcting=correcting, status=400)
     pass_no, sheet_no = correcting if correcting else (None, None)
     done = paper.enter_sheet(current_user, meeting, found, packet, number=sheet_no, pass_no=pass_no)
-    verb = "改好" if correcting else "录入"
-    flash(f"已{verb}第 {done} 张：{short_marks(spec, packet.marks)}", "success")
+    marks = short_marks(spec, packet.marks)
+    if correcting:
+        flash(_("已改好第 %(n)s 张：%(marks)s", n=done, marks=marks), "success")
+    else:
+        flash(_("已录入第 %(n)s 张：%(marks)s", n=done, marks=marks), "success")
     return redirect(url_for("paper.stack", meeting_id=meeting.id, number=number) + "#entry")
 
 
@@ -235,7 +256,7 @@ def enter(meeting: Meeting, number: int) -> Page:
 def undo(meeting: Meeting, number: int) -> Page:
     if ActionForm().validate_on_submit():
         removed = paper.remove_last_sheet(current_user, meeting, paper.get_stack(meeting, number))
-        flash(f"已删除第 {removed} 张，请重新录入这一张。", "success")
+        flash(_("已删除第 %(n)s 张，请重新录入这一张。", n=removed), "success")
     return redirect(url_for("paper.stack", meeting_id=meeting.id, number=number) + "#entry")
 
 
@@ -254,14 +275,17 @@ def finish(meeting: Meeting, number: int) -> Page:
         else:
             if differences:
                 flash(
-                    f"两遍有 {len(differences)} 处不一致，这一叠还没有计入。"
-                    "请对照纸质票，改录录错的那一遍，再点「核对并计入」。",
+                    _(
+                        "两遍有 %(n)s 处不一致，这一叠还没有计入。"
+                        "请对照纸质票，改录录错的那一遍，再点「核对并计入」。",
+                        n=len(differences),
+                    ),
                     "error",
                 )
             elif found.phase == PaperPhase.SECOND:
-                flash("第一遍录完。请另一位计票人登录，按同样的顺序录第二遍。", "success")
+                flash(_("第一遍录完。请另一位计票人登录，按同样的顺序录第二遍。"), "success")
             else:
-                flash(f"第 {number} 叠已计入投票结果。", "success")
+                flash(_("第 %(n)s 叠已计入投票结果。", n=number), "success")
                 return redirect(url_for("paper.index", meeting_id=meeting.id))
     return redirect(url_for("paper.stack", meeting_id=meeting.id, number=number))
 
@@ -271,15 +295,25 @@ def _finish_step(meeting: Meeting, stack: PaperStack) -> Confirmation:
     pass_no = stack.current_pass
     sheets = len(stack.pass_sheets(pass_no))
     facts = [
-        f"第 {stack.number} 叠，表{stack.category.value}，{PASS_LABELS[pass_no]}共录入 {sheets} 张。",
-        "请数一下这一叠纸质票的张数，和上面的张数一致再确认。",
+        _(
+            "第 %(stack)s 叠，表%(table)s，%(pass_)s共录入 %(n)s 张。",
+            stack=stack.number,
+            table=stack.category.value,
+            pass_=_(PASS_LABELS[pass_no]),
+            n=sheets,
+        ),
+        _("请数一下这一叠纸质票的张数，和上面的张数一致再确认。"),
     ]
     if pass_no == 1 and meeting.paper_double_entry:
-        title, button = f"第 {stack.number} 叠第一遍录完？", "确认录完，交第二人核录"
-        consequence = "确认后第一遍不能再加张或删张，只能改录；第二遍由另一位计票人录入。"
+        title = _("第 %(stack)s 叠第一遍录完？", stack=stack.number)
+        button = _("确认录完，交第二人核录")
+        consequence = _("确认后第一遍不能再加张或删张，只能改录；第二遍由另一位计票人录入。")
     else:
-        title, button = f"把第 {stack.number} 叠计入结果？", "确认计入"
-        consequence = "计入后这一叠不能整叠删除；录错的票只能逐张撤回，并写明原因（记入操作日志）。"
+        title = _("把第 %(stack)s 叠计入结果？", stack=stack.number)
+        button = _("确认计入")
+        consequence = _(
+            "计入后这一叠不能整叠删除；录错的票只能逐张撤回，并写明原因（记入操作日志）。"
+        )
     back = url_for("paper.stack", meeting_id=meeting.id, number=stack.number)
     action = url_for("paper.finish", meeting_id=meeting.id, number=stack.number)
     return Confirmation(title, facts, consequence, action, button, back)
@@ -295,19 +329,27 @@ def discard(meeting: Meeting, number: int) -> Page:
             back = url_for("paper.stack", meeting_id=meeting.id, number=number)
             return confirmation_page(
                 Confirmation(
-                    f"删除第 {number} 叠？",
+                    _("删除第 %(stack)s 叠？", stack=number),
                     [
-                        f"第 {number} 叠，表{found.category.value}，已录入 {len(found.sheets)} 张（还没有计入结果）。"
+                        _(
+                            "第 %(stack)s 叠，表%(table)s，已录入 %(n)s 张（还没有计入结果）。",
+                            stack=number,
+                            table=found.category.value,
+                            n=len(found.sheets),
+                        )
                     ],
-                    "删除后这一叠录入的内容全部丢弃，不能恢复；纸质票本身不受影响，可以重新开一叠再录。",
+                    _(
+                        "删除后这一叠录入的内容全部丢弃，不能恢复；"
+                        "纸质票本身不受影响，可以重新开一叠再录。"
+                    ),
                     url_for("paper.discard", meeting_id=meeting.id, number=number),
-                    "确认删除这一叠",
+                    _("确认删除这一叠"),
                     back,
                     warning=True,
                 )
             )
         paper.discard_stack(current_user, meeting, found)
-        flash(f"第 {number} 叠已删除（它没有计入结果）。", "success")
+        flash(_("第 %(stack)s 叠已删除（它没有计入结果）。", stack=number), "success")
     return redirect(url_for("paper.index", meeting_id=meeting.id))
 
 
@@ -329,7 +371,10 @@ def withdraw(meeting: Meeting) -> Page:
     except InvalidInput as e:
         show_errors(form, e)
         return _index(meeting, 400, withdraw_form=form)
-    flash(f"已撤回第 {stack_no} 叠第 {number} 张，原因已记入操作日志。", "success")
+    flash(
+        _("已撤回第 %(stack)s 叠第 %(n)s 张，原因已记入操作日志。", stack=stack_no, n=number),
+        "success",
+    )
     return redirect(url_for("paper.index", meeting_id=meeting.id) + "#counted")
 
 
@@ -337,23 +382,39 @@ def _withdraw_step(meeting: Meeting, sheet: PaperSheet, reason: str) -> Confirma
     """What withdrawing this sheet will do, for the confirmation page."""
     stack = sheet.stack
     short = short_marks(paper.entry_spec(meeting, stack.category), sheet.marks)
+    where = {"stack": stack.number, "table": stack.category.value, "n": sheet.number}
     facts = [
-        f"第 {stack.number} 叠（表{stack.category.value}）第 {sheet.number} 张，"
-        f"录入的票面是 {short}{'，附有意见' if sheet.comment else ''}。请对照纸质票核对。",
-        f"撤回原因：{reason.strip()}",
+        _(
+            "第 %(stack)s 叠（表%(table)s）第 %(n)s 张，录入的票面是 %(marks)s，附有意见。"
+            "请对照纸质票核对。",
+            marks=short,
+            **where,
+        )
+        if sheet.comment
+        else _(
+            "第 %(stack)s 叠（表%(table)s）第 %(n)s 张，录入的票面是 %(marks)s。请对照纸质票核对。",
+            marks=short,
+            **where,
+        ),
+        _("撤回原因：%(reason)s", reason=reason.strip()),
     ]
     if sheet.voided_reason:
-        facts.append(f"这一张已由计票人决定作废（{sheet.voided_reason}），撤回后不再算收回。")
-    consequence = (
+        facts.append(
+            _(
+                "这一张已由计票人决定作废（%(reason)s），撤回后不再算收回。",
+                reason=sheet.voided_reason,
+            )
+        )
+    consequence = _(
         "撤回后这张票从结果中去掉（不再算收回），所附意见也一并去掉，原因记入操作日志。"
         "撤回不能恢复；如需要，再新开一叠把它正确地录一遍。"
     )
     return Confirmation(
-        f"确认撤回第 {stack.number} 叠第 {sheet.number} 张？",
+        _("确认撤回第 %(stack)s 叠第 %(n)s 张？", **where),
         facts,
         consequence,
         url_for("paper.withdraw", meeting_id=meeting.id),
-        "确认撤回",
+        _("确认撤回"),
         url_for("paper.index", meeting_id=meeting.id) + "#counted",
         hidden={"stack": str(stack.number), "sheet": str(sheet.number), "reason": reason},
         warning=True,
@@ -390,5 +451,12 @@ def void(meeting: Meeting) -> Page:
     except InvalidInput as e:
         show_errors(form, e)
         return _index(meeting, 400, void_form=form)
-    flash(f"第 {stack_no} 叠第 {number} 张已作废，计为废票；原因已记入操作日志。", "success")
+    flash(
+        _(
+            "第 %(stack)s 叠第 %(n)s 张已作废，计为废票；原因已记入操作日志。",
+            stack=stack_no,
+            n=number,
+        ),
+        "success",
+    )
     return redirect(url_for("paper.index", meeting_id=meeting.id) + "#counted")

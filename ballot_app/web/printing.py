@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..domain.ballot_spec import form6_titles
 from ..domain.choices import FORM5_LABELS, FORM6_LABELS, Form6Item
 from ..domain.meeting_state import SLIP_STATES, MeetingState
+from ..domain.text import N_, _
 from ..models import Meeting
 from ..services import results, slips
 from ..services.errors import NotFound, StateBlocked
@@ -21,7 +22,18 @@ from .public_url import printable_base_url
 bp = Blueprint("printing", __name__, url_prefix="/print")
 SLIPS_PER_PAGE = 8
 #: ?batch= names one printing run; a number that cannot be one is refused, not read as «all».
-_BATCH = whole_number(1, MOST, "要打印的批次不对。请回到会议页面，点那一批测评码旁边的「打印」。")
+#: (A message id: the error page translates it.)
+_BATCH = whole_number(
+    1, MOST, N_("要打印的批次不对。请回到会议页面，点那一批测评码旁边的「打印」。")
+)
+#: The watermark across a rehearsal's prints: the official prints stay Chinese.
+REHEARSAL_MARK = "演练"  # official
+
+
+@bp.app_context_processor
+def _rehearsal_mark() -> dict[str, str]:
+    """`{{ REHEARSAL_MARK }}` for print/_layout.html."""
+    return {"REHEARSAL_MARK": REHEARSAL_MARK}
 
 
 @bp.get("/<id:meeting_id>/slips")
@@ -47,13 +59,14 @@ def slip_sheet(meeting: Meeting) -> str:
 @with_meeting()
 def test_qr(meeting: Meeting) -> str:
     base = printable_base_url()
-    url = f"{base}/v/check/{keys().sign('check', str(meeting.id))}"
+    mark = "r" if meeting.is_rehearsal else ""  # see web/voter.py's _face_of
+    url = f"{base}/v/check/{keys().sign('check', f'{meeting.id}{mark}')}"
     return render_template("print/test_qr.html", meeting=meeting, url=url)
 
 
 def _closed_results(meeting: Meeting) -> results.MeetingResults:
     if is_sealed(meeting):
-        raise StateBlocked(["请先关闭投票箱，再打印结果。投票进行中结果不公开。"])
+        raise StateBlocked([_("请先关闭投票箱，再打印结果。投票进行中结果不公开。")])
     return results.meeting_results(meeting)
 
 
@@ -91,7 +104,7 @@ def paper_form(meeting: Meeting, form: str) -> str:
     """A blank paper ballot laid out as annex 5 (table A or B) or annex 6, with the meeting's
     unit, date, evaluees and secretary filled in; `?copies=n` repeats it, one per page."""
     if form == "6" and not meeting.is_form6_enabled or form != "6" and not meeting.is_form5_enabled:
-        raise NotFound("本次会议没有启用这张表，不需要打印它的纸质票。")
+        raise NotFound(_("本次会议没有启用这张表，不需要打印它的纸质票。"))
     copies = min(max(request.args.get("copies", 1, type=int), 1), MAX_PAPER_COPIES)
     return render_template(
         "print/paper_form6.html" if form == "6" else "print/paper_form5.html",

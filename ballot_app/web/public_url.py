@@ -21,16 +21,21 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request
 
+from ..domain.text import N_, _
 from ..services.errors import StateBlocked
+from .locale import is_english
 
-LOOPBACK_REFUSED = (
-    "测评码里的地址是「{url}」，这是本机地址，会场的手机打不开。"
+#: Message ids (translated where they are said), with the address as %(url)s.
+LOOPBACK_REFUSED = N_(
+    "测评码里的地址是「%(url)s」，这是本机地址，会场的手机打不开。"
     "请把 PUBLIC_BASE_URL 设为手机能访问的地址（例如 https://测评.某区.gov.cn 或本机的局域网地址"
     " http://192.168.1.20:5000），重新启动后再打印。设置方法见说明文档《配置》（docs/configuration.md）"
     "「测评码里的地址（PUBLIC_BASE_URL）」一节。"
 )
 #: Said after LOOPBACK_REFUSED when the meeting page offers this machine's addresses.
-OR_CHOOSE = "没有设置 PUBLIC_BASE_URL 时，也可以在会议页面「试扫码」一节选一个本机的局域网地址。"
+OR_CHOOSE = N_(
+    "没有设置 PUBLIC_BASE_URL 时，也可以在会议页面「试扫码」一节选一个本机的局域网地址。"
+)
 
 #: The organizer's choice, one line in the instance folder (no migration, read by every process).
 CHOICE_FILE = "public_base_url.txt"
@@ -92,7 +97,8 @@ def printable_base_url() -> str:
     """The public address, or StateBlocked explaining why a loopback address cannot print."""
     url = public_base_url()
     if is_loopback(url):
-        raise StateBlocked([LOOPBACK_REFUSED.format(url=url) + OR_CHOOSE])
+        gap = " " if is_english() else ""  # Chinese sentences run on, English ones are spaced
+        raise StateBlocked([_(LOOPBACK_REFUSED, url=url) + gap + _(OR_CHOOSE)])
     return url
 
 

@@ -17,6 +17,8 @@ import qrcode.main
 import qrcode.util
 from markupsafe import Markup
 
+from ..domain.text import _
+
 QUIET_ZONE = 2  # modules; the printed slip's white margin adds to it
 _RUNS = re.compile(r"0{5,}|1{5,}")
 _FINDER_LIKE = re.compile(r"(?=10111010000|00001011101)")
@@ -96,8 +98,11 @@ def penalty_of_rows(bits: list[int], size: int) -> int:
     return score + int(abs(dark_share * 100 - 50) / 5) * 10
 
 
-def qr_svg(data: str, *, label: str = "二维码") -> Markup:
-    """An inline <svg> of data as a QR code (error correction M, 2-module quiet zone)."""
+def qr_svg(data: str, *, label: str | None = None) -> Markup:
+    """An inline <svg> of data as a QR code (error correction M, 2-module quiet zone); `label`
+    is its accessible name, by default 「二维码」 in the reader's language."""
+    if label is None:
+        label = _("二维码")
     modules = qr_modules(data)
     side = len(modules) + 2 * QUIET_ZONE
     path = []

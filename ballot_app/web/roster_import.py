@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from flask_wtf.file import FileField
 from itsdangerous import BadData
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, TextAreaField
 
+from ..domain.campaign import month_day
 from ..domain.roles import Role
-from ..domain.roster_rules import day_label
+from ..domain.roster_rules import reason_label
+from ..domain.text import N_, _
 from ..services import campaign as campaigns
 from ..services import roster, roster_import
 from ..services.roster_file import (
@@ -46,9 +49,14 @@ MAX_AGE = 8 * 3600
 #: this is refused in the reader's own sentence, with the page kept), or a preview's lines.
 POST_LIMIT = 2 * MAX_BYTES
 
-NOTHING = "请选择要上传的名册文件（.xlsx 或 .csv），或者把名册从 Excel 中复制后粘贴到下面的框中。"
-BOTH = "请只用一种方式：上传文件，或者粘贴；两样都有时不知道以哪个为准。请清空粘贴框或不选文件，再预览。"
-FORGED = (
+#: The refusals of a post (marked for the catalogue: shown through `_`).
+NOTHING = N_(
+    "请选择要上传的名册文件（.xlsx 或 .csv），或者把名册从 Excel 中复制后粘贴到下面的框中。"
+)
+BOTH = N_(
+    "请只用一种方式：上传文件，或者粘贴；两样都有时不知道以哪个为准。请清空粘贴框或不选文件，再预览。"
+)
+FORGED = N_(
     "这份预览无法核对：可能打开已超过 8 小时，或者页面内容被改动过。"
     "名单没有任何改动：请重新上传名册，预览后再确认。"
 )
@@ -56,13 +64,13 @@ FORGED = (
 
 class RosterUploadForm(StaffForm):
     anchor = "roster-upload-form"
-    file = FileField("名册文件（.xlsx 或 .csv）")
-    pasted = TextAreaField("或者：把名册从 Excel 中复制后粘贴到这里")
+    file = FileField(lazy_gettext("名册文件（.xlsx 或 .csv）"))
+    pasted = TextAreaField(lazy_gettext("或者：把名册从 Excel 中复制后粘贴到这里"))
 
 
 class RosterConfirmForm(StaffForm):
     anchor = "roster-confirm-form"
-    upload = HiddenField("预览过的名册")
+    upload = HiddenField(lazy_gettext("预览过的名册"))
 
 
 @bp.url_value_preprocessor
@@ -77,7 +85,7 @@ def _room_for_a_roster(endpoint: str | None, values: dict[str, Any] | None) -> N
 
 @bp.errorhandler(413)
 def _too_big(_error: Exception) -> Any:
-    return error_page("文件太大", roster_import.too_big(), 413)
+    return error_page(_("文件太大"), roster_import.too_big(), 413)
 
 
 @bp.get("/roster/import")
@@ -164,7 +172,7 @@ def _upload_page(scope: Scope, form: RosterUploadForm, status: int = 200) -> Pag
         "roster_import/upload.html",
         scope=scope,
         form=form,
-        cutoff=day_label(scope.campaign.post_change_cutoff),
+        cutoff=month_day(scope.campaign.post_change_cutoff),
         urls=_urls(scope),
     )
     return page, status
@@ -184,20 +192,22 @@ def _read(form: RosterUploadForm) -> tuple[ReadResult | None, str]:
     """The roster uploaded or pasted, and where it came from; refusals go on their field."""
     upload, pasted = form.file.data, form.pasted.data or ""
     if upload and pasted.strip():
-        form.pasted.errors.append(BOTH)
+        form.pasted.errors.append(_(BOTH))
         return None, ""
     if upload:
-        name = upload.filename or "名册"
+        name = upload.filename or _("名册")
         read = read_roster(upload.stream.read(MAX_BYTES + 1), name)
-        field, source = form.file, f"文件「{name}」"
+        field, source = form.file, _("文件「%(name)s」", name=name)
     elif pasted.strip():
-        read, field, source = read_pasted(pasted), form.pasted, "粘贴的内容"
+        read, field, source = read_pasted(pasted), form.pasted, _("粘贴的内容")
     else:
-        form.file.errors.append(NOTHING)
+        form.file.errors.append(_(NOTHING))
         return None, ""
     if read.refusal:
         field.errors.append(read.refusal)
-    return read, source + (f"（工作表「{read.sheet}」）" if read.sheet else "")
+    if read.sheet:
+        source = _("%(source)s（工作表「%(sheet)s」）", source=source, sheet=read.sheet)
+    return read, source
 
 
 def _preview_page(
@@ -218,6 +228,7 @@ def _preview_page(
         token=_sign(scope, preview, read, source) if preview.can_apply else "",
         urls=_urls(scope),
         describe=roster_import.describe_change,
+        reason_label=reason_label,
     )
     return page, status
 
@@ -253,7 +264,7 @@ def _confirm(scope: Scope) -> Page:
     carried = _unsign(scope, form.upload.data or "") if form.validate_on_submit() else None
     if carried is None:
         upload = RosterUploadForm(formdata=None)
-        upload.form_errors.append(FORGED)
+        upload.form_errors.append(_(FORGED))
         return _upload_page(scope, upload, 400)
     try:
         preview = roster_import.apply_import(current_user, scope, carried.read, carried.seen)
@@ -261,5 +272,7 @@ def _confirm(scope: Scope) -> Page:
         return _preview_page(
             scope, e.preview, carried.read, carried.source, changed=e.message, status=409
         )
-    flash(f"已导入{preview.title}：{preview.counts()}。", "success")
+    flash(
+        _("已导入%(title)s：%(counts)s。", title=preview.title, counts=preview.counts()), "success"
+    )
     return redirect(_urls(scope)["back"])

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ..domain.roles import Role
 from ..domain.score_sheets import SheetKind, short_digest
+from ..domain.text import N_, _
 from ..models import Campaign, ScoreSheet
 from ..services import campaign as campaigns
 from ..services import score_export, score_returns
@@ -29,7 +30,7 @@ Page = Response | str | tuple[str, int]
 
 def _extra_form(campaign: Campaign, form: ExtraSheetForm | None = None) -> ExtraSheetForm:
     form = form or ExtraSheetForm(formdata=None)
-    form.unit_id.choices = [("", "（不选）")] + [
+    form.unit_id.choices = [("", _("（不选）"))] + [
         (str(u.id), u.name) for u in sheets.scored_units(campaign)
     ]
     return form
@@ -47,6 +48,7 @@ def _index(campaign: Campaign, form: ExtraSheetForm | None = None, status: int =
         leaders=sheets.leaders(campaign),
         form=_extra_form(campaign, form),
         action=ActionForm(),
+        role_label=sheets.role_label,
     )
     return page, status
 
@@ -69,22 +71,24 @@ def issue(campaign_id: int) -> Page:
         counts: dict[SheetKind, int] = {}
         for p in missing:
             counts[p.kind] = counts.get(p.kind, 0) + 1
-        facts = [f"{k.label}：{n} 张" for k, n in counts.items()] or [
-            "名单上没有新的评分表要发放。"
+        facts = [_("%(kind)s：%(n)s 张", kind=k.staff_title, n=n) for k, n in counts.items()] or [
+            _("名单上没有新的评分表要发放。")
         ]
         return confirmation_page(
             Confirmation(
-                f"按名单发放 {len(missing)} 张评分表？",
+                _("按名单发放 %(n)s 张评分表？", n=len(missing)),
                 facts,
-                "每张表按现在的名单填好被考核人。已经发放的表不变；发放后名单再有变动的，"
-                "请撤销那张表后重新发放。",
+                _(
+                    "每张表按现在的名单填好被考核人。已经发放的表不变；发放后名单再有变动的，"
+                    "请撤销那张表后重新发放。"
+                ),
                 url_for("score_sheets.issue", campaign_id=campaign.id),
-                "确认发放",
+                _("确认发放"),
                 back,
             )
         )
     made = sheets.issue_sheets(current_user, campaign.id)
-    flash(f"已发放 {made} 张评分表。请打印评分通知，交给每位评分人。", "success")
+    flash(_("已发放 %(n)s 张评分表。请打印评分通知，交给每位评分人。", n=made), "success")
     return redirect(back)
 
 
@@ -106,7 +110,7 @@ def add(campaign_id: int) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            flash(f"已添加评分表：{sheet.rater_name}。", "success")
+            flash(_("已添加评分表：%(name)s。", name=sheet.rater_name), "success")
             return redirect(url_for("score_sheets.show", sheet_id=sheet.id))
     return _index(campaign, form, 400)
 
@@ -128,6 +132,7 @@ def show(sheet_id: int, form: SheetReasonForm | None = None, status: int = 200) 
         + url_for("rater.show", value=sheets.link_value(keys(), sheet)),
         form=form or SheetReasonForm(formdata=None),
         action=ActionForm(),
+        role_label=sheets.role_label,
     )
     return page, status
 
@@ -142,11 +147,13 @@ def reopen(sheet_id: int) -> Page:
     if not is_confirmed():
         return confirmation_page(
             Confirmation(
-                f"退回「{sheet.rater_name}」的评分表修改？",
-                [f"理由：{form.reason.data}"],
-                "退回后密封解除，评分人用原来的链接修改后重新提交，会得到新的摘要。理由记入操作记录。",
+                _("退回「%(name)s」的评分表修改？", name=sheet.rater_name),
+                [_("理由：%(reason)s", reason=form.reason.data)],
+                _(
+                    "退回后密封解除，评分人用原来的链接修改后重新提交，会得到新的摘要。理由记入操作记录。"
+                ),
                 url_for("score_sheets.reopen", sheet_id=sheet.id),
-                "确认退回",
+                _("确认退回"),
                 url_for("score_sheets.show", sheet_id=sheet.id),
                 hidden={"reason": form.reason.data or ""},
                 warning=True,
@@ -157,21 +164,24 @@ def reopen(sheet_id: int) -> Page:
     except InvalidInput as e:
         show_errors(form, e)
         return show(sheet.id, form, 400)
-    flash("已退回修改。评分人打开原来的链接即可修改。", "success")
+    flash(_("已退回修改。评分人打开原来的链接即可修改。"), "success")
     return redirect(url_for("score_sheets.show", sheet_id=sheet.id))
 
 
+#: Each step's question, button and consequence (translated where shown).
 STEPS = {
     "revoke": (
-        "作废「{name}」的评分链接？",
-        "确认作废",
-        "作废后，已经发出的评分通知上的链接和二维码都不能再用；请打印新的评分通知交给评分人。"
-        "已填的分数保留。",
+        N_("作废「%(name)s」的评分链接？"),
+        N_("确认作废"),
+        N_(
+            "作废后，已经发出的评分通知上的链接和二维码都不能再用；请打印新的评分通知交给评分人。"
+            "已填的分数保留。"
+        ),
     ),
     "delete": (
-        "撤销「{name}」的评分表？",
-        "确认撤销",
-        "撤销后这张表和已填的分数一起删除，链接不能再用。这一步不能撤销。",
+        N_("撤销「%(name)s」的评分表？"),
+        N_("确认撤销"),
+        N_("撤销后这张表和已填的分数一起删除，链接不能再用。这一步不能撤销。"),
     ),
 }
 
@@ -187,21 +197,21 @@ def take_step(sheet_id: int, step: str) -> Page:
         title, button, consequence = STEPS[step]
         return confirmation_page(
             Confirmation(
-                title.format(name=sheet.rater_name),
+                _(title, name=sheet.rater_name),
                 [sheets.describe(sheet)],
-                consequence,
+                _(consequence),
                 url_for("score_sheets.take_step", sheet_id=sheet.id, step=step),
-                button,
+                _(button),
                 back,
                 warning=step == "delete",
             )
         )
     if step == "revoke":
         sheets.revoke_link(current_user, sheet.id)
-        flash("旧链接已作废。请打印新的评分通知。", "success")
+        flash(_("旧链接已作废。请打印新的评分通知。"), "success")
         return redirect(url_for("score_sheets.notice", sheet_id=sheet.id))
     campaign = sheets.delete_sheet(current_user, sheet.id)
-    flash("评分表已撤销。", "success")
+    flash(_("评分表已撤销。"), "success")
     return redirect(url_for("score_sheets.index", campaign_id=campaign.id))
 
 
@@ -243,7 +253,7 @@ def entry_submit(sheet_id: int) -> Page:
         return redirect(url_for("score_sheets.show", sheet_id=sheet.id), 303)
     page = submit_step(sheet, _entry_steps(sheet), None, current_user)
     if isinstance(page, Response) and page.status_code == 303:
-        flash("纸质评分表已录入并密封。", "success")
+        flash(_("纸质评分表已录入并密封。"), "success")
         return redirect(url_for("score_sheets.show", sheet_id=sheet.id), 303)
     return page
 

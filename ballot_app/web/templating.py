@@ -21,11 +21,13 @@ from ..domain.choices import (
 from ..domain.rates import format_percent
 from ..domain.roles import Role
 from ..domain.score_sheets import from_tenths
+from ..domain.text import N_
 from ..services.audit import BEIJING
 from .qr import qr_svg
 
 #: The header's short role names: a phone's header keeps 「退出」 on the first line.
-ROLE_SHORT = {Role.ADMIN: "管理员", Role.ORGANIZER: "考核组", Role.TELLER: "计票人"}
+#: Message ids: base.html shows `_(ROLE_SHORT[role])`.
+ROLE_SHORT = {Role.ADMIN: N_("管理员"), Role.ORGANIZER: N_("考核组"), Role.TELLER: N_("计票人")}
 
 
 def control_attrs(field: Field, hint: str = "", locked: str = "") -> dict[str, Any]:

@@ -6,6 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ..domain.text import _
+from ..models import Member
 from ..services import corrections, roster
 from ..services.errors import InvalidInput
 from ..services.meetings import unit_meetings
@@ -26,10 +28,10 @@ def index() -> Page:
 def _new_unit_form() -> NewUnitForm:
     """The add-a-unit form with this campaign's groups (the admin) and parent units."""
     form = NewUnitForm()
-    form.group_id.choices = [("", "（暂不分组）")] + [
+    form.group_id.choices = [("", _("（暂不分组）"))] + [
         (str(g.id), g.name) for g in roster.current_campaign().groups
     ]
-    form.parent_id.choices = [("", "（不是基层党组织）")] + [
+    form.parent_id.choices = [("", _("（不是基层党组织）"))] + [
         (str(u.id), u.name)
         for u in roster.visible_units(current_user)
         if u.kind in roster.PARENT_KINDS and not u.is_archived
@@ -69,7 +71,7 @@ def create() -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            flash(f"已添加单位「{unit.name}」。下一步：加入班子成员。", "success")
+            flash(_("已添加单位「%(name)s」。下一步：加入班子成员。", name=unit.name), "success")
             return redirect(url_for("units.show", unit_id=unit.id))
     return _index_page(form, 400)
 
@@ -105,7 +107,7 @@ def add_member(unit_id: int) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            flash(f"已加入「{form.name.data}」。", "success")
+            flash(_("已加入「%(name)s」。", name=form.name.data), "success")
             return redirect(url_for("units.show", unit_id=unit.id) + "#roster")
     return _unit_page(unit_id, form, 400)
 
@@ -121,7 +123,7 @@ def edit_member(member_id: int) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            flash(f"已保存「{member.name}」。", "success")
+            flash(_("已保存「%(name)s」。", name=member.name), "success")
             return redirect(url_for("units.show", unit_id=member.unit_id) + "#roster")
     status = 400 if form.is_submitted() else 200
     return render_template("units/member_edit.html", member=member, form=form), status
@@ -146,18 +148,16 @@ def remove_member(member_id: int) -> Page:
         if not is_confirmed():
             return confirmation_page(
                 Confirmation(
-                    f"从名单中移除「{member.name}」？",
-                    [
-                        f"{member.name}，{member.post}{('，分管' + member.portfolio) if member.portfolio else ''}。"
-                    ],
-                    "移除后新建的会议不再有这一行；已经建立的会议保留它们自己的测评对象名单。",
+                    _("从名单中移除「%(name)s」？", name=member.name),
+                    [_member_fact(member)],
+                    _("移除后新建的会议不再有这一行；已经建立的会议保留它们自己的测评对象名单。"),
                     url_for("units.remove_member", member_id=member_id),
-                    "确认移除",
+                    _("确认移除"),
                     back,
                     warning=True,
                 )
             )
-        flash(f"已从名单中移除「{member.name}」。", "success")
+        flash(_("已从名单中移除「%(name)s」。", name=member.name), "success")
         roster.remove_member(current_user, member)
     return redirect(back)
 
@@ -180,7 +180,7 @@ def edit(unit_id: int) -> Page:
         except InvalidInput as e:
             show_errors(form, e)
         else:
-            flash("单位信息已更正。", "success")
+            flash(_("单位信息已更正。"), "success")
             return redirect(url_for("units.show", unit_id=unit.id))
     status = 400 if form.is_submitted() else 200
     page = render_template("units/edit.html", unit=unit, form=form, action=ActionForm())
@@ -196,18 +196,24 @@ def delete(unit_id: int) -> Page:
             drafts = len(corrections.check_unit_deletable(unit))
             return confirmation_page(
                 Confirmation(
-                    f"删除单位「{unit.name}」？",
-                    [f"班子成员 {len(unit.members)} 人；会议草稿 {drafts} 次（会一起删除）。"],
-                    "删除后单位、名单和会议草稿都不能恢复。开启过投票的单位不能删除，只能归档。",
+                    _("删除单位「%(name)s」？", name=unit.name),
+                    [
+                        _(
+                            "班子成员 %(members)s 人；会议草稿 %(drafts)s 次（会一起删除）。",
+                            members=len(unit.members),
+                            drafts=drafts,
+                        )
+                    ],
+                    _("删除后单位、名单和会议草稿都不能恢复。开启过投票的单位不能删除，只能归档。"),
                     url_for("units.delete", unit_id=unit.id),
-                    "确认删除",
+                    _("确认删除"),
                     url_for("units.edit", unit_id=unit.id),
                     warning=True,
                 )
             )
         name = unit.name
         corrections.delete_unit(current_user, unit)
-        flash(f"单位「{name}」已删除。", "success")
+        flash(_("单位「%(name)s」已删除。", name=name), "success")
     return redirect(url_for("units.index"))
 
 
@@ -218,12 +224,24 @@ def archive(unit_id: int, verb: str) -> Response:
     if ActionForm().validate_on_submit():
         corrections.archive_unit(current_user, unit, archived=verb == "archive")
         flash(
-            f"「{unit.name}」已归档：首页不再列出它，数据完整保留，可以随时恢复。"
+            _("「%(name)s」已归档：首页不再列出它，数据完整保留，可以随时恢复。", name=unit.name)
             if verb == "archive"
-            else f"「{unit.name}」已恢复到首页的列表中。",
+            else _("「%(name)s」已恢复到首页的列表中。", name=unit.name),
             "success",
         )
     return redirect(url_for("units.show", unit_id=unit.id))
+
+
+def _member_fact(member: Member) -> str:
+    """「姓名，职务，分管…。」: who the confirmation is about."""
+    if member.portfolio:
+        return _(
+            "%(name)s，%(post)s，分管%(portfolio)s。",
+            name=member.name,
+            post=member.post,
+            portfolio=member.portfolio,
+        )
+    return _("%(name)s，%(post)s。", name=member.name, post=member.post)
 
 
 def _member_input(form: MemberForm) -> roster.MemberInput:

@@ -102,8 +102,23 @@ def _receipts() -> list[list[str]]:
     return found if isinstance(found, list) else []
 
 
-def _receipt_url(meeting_id: int, code: str) -> str:
-    return "/v/receipt/" + keys().sign("receipt", f"{meeting_id}:{code}")
+def _receipt_url(meeting: voting.MeetingFace, code: str) -> str:
+    """The receipt's address: signed, naming the meeting (marked `r` for a rehearsal's, so
+    that once the rehearsal is wiped and its id taken by another meeting, it says so)."""
+    mark = "r" if meeting.is_rehearsal else ""
+    return "/v/receipt/" + keys().sign("receipt", f"{meeting.id}{mark}:{code}")
+
+
+def _face_of(signed_id: str) -> voting.MeetingFace:
+    """The meeting a signed receipt or test-scan value names; a wiped rehearsal's is
+    refused (SPEC: a rehearsal slip used afterwards says so)."""
+    rehearsal = signed_id.endswith("r")
+    face = voting.meeting_face(int(signed_id.removesuffix("r")))
+    if rehearsal and (face is None or not face.is_rehearsal):
+        raise SlipInvalid(voting.REHEARSAL_OVER)
+    if face is None or face.is_rehearsal != rehearsal:
+        raise SlipInvalid(voting.FORGED)
+    return face
 
 
 def _remembered(value: str) -> str | None:
@@ -162,7 +177,7 @@ def _count_try(typed: str, meeting_id: int | None) -> list[str]:
         raise TooManyTries(f"输入错误的次数太多。请等 {wait} 秒后再试，并仔细核对纸条上的码。")
     session["code_tries"] = (count + 1, since)
     code = codes.normalize(typed)
-    if not codes.is_well_formed(code):
+    if not (codes.is_well_formed(code) or codes.is_rehearsal_code(code)):
         return []
     shared = throttle.code_keys(current_app.config["SECRET_KEY"], code, meeting_id)
     shared_wait = throttle.check(*shared)
@@ -273,7 +288,7 @@ def submit() -> Response | tuple[str, int]:
         return _page("review.html", 409, slip=slip, packet=packet, empty=e.empty, ask=True)
     except InvalidInput as e:
         return _page("ballot.html", 400, slip=slip, packet=packet, errors=e.fields)
-    url = _receipt_url(slip.meeting.id, code)
+    url = _receipt_url(slip.meeting, code)
     response = redirect(url, 303)
     fingerprint = _fingerprint(value)
     kept = [r for r in _receipts() if r[0] != fingerprint][-4:]
@@ -299,7 +314,7 @@ def _repeated_submit(value: str) -> Response:
     if remembered:
         return redirect(remembered, 303)
     slip = voting.signed_slip(keys(), value)  # it was signed, or SlipUsed could not arise
-    return redirect(_receipt_url(slip.meeting.id, slip.tracker) + "?again=1", 303)
+    return redirect(_receipt_url(slip.meeting, slip.tracker) + "?again=1", 303)
 
 
 @bp.get("/receipt/<signed>")
@@ -309,8 +324,12 @@ def receipt(signed: str) -> tuple[str, int]:
     if payload is None:
         return _refusal(SlipInvalid(voting.FORGED))
     meeting_id, code = payload.split(":", 1)
+    try:
+        face = _face_of(meeting_id)
+    except SlipInvalid as e:
+        return _refusal(e)
     template = "receipt_again.html" if request.args.get("again") else "receipt.html"
-    return _filled(template, code, voting.meeting_face(int(meeting_id))), 200
+    return _filled(template, code, face), 200
 
 
 @bp.get("/check/<signed>")
@@ -319,4 +338,8 @@ def check(signed: str) -> tuple[str, int]:
     payload = keys().unsign("check", signed)
     if payload is None:
         return _refusal(SlipInvalid(voting.FORGED))
-    return _page("check.html", meeting=voting.meeting_face(int(payload)))
+    try:
+        face = _face_of(payload)
+    except SlipInvalid as e:
+        return _refusal(e)
+    return _page("check.html", meeting=face)

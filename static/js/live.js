@@ -1,6 +1,7 @@
 // The live count: ask for the board every 1.5 s with the last ETag; swap it in only when
 // the server says it changed (200), keep it on 304. Works across any number of app
-// processes, since the server keeps nothing in memory between requests.
+// processes, since the server keeps nothing in memory between requests. The status line's
+// words come from the page (data-updated, data-retrying), in the reader's language.
 (function () {
   "use strict";
   var board = document.getElementById("live-board");
@@ -20,11 +21,12 @@
       })
       .then(function () {
         failures = 0;
-        status.textContent = "自动更新中 · " + new Date().toLocaleTimeString("zh-CN");
+        status.textContent = status.getAttribute("data-updated") + " · " +
+          new Date().toLocaleTimeString(status.getAttribute("data-locale") || "zh-CN");
       })
       .catch(function () {
         failures += 1;
-        status.textContent = "连接中断，正在重试……（第 " + failures + " 次）";
+        status.textContent = status.getAttribute("data-retrying").replace("{n}", String(failures));
       })
       .then(function () { setTimeout(poll, failures ? 3000 : 1500); });
   }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,5 +73,24 @@ def browser() -> Iterator[object]:
     with sync_playwright() as p:
         # Playwright gives every launch a fresh, empty profile of its own.
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
+        yield ChineseBrowser(browser)
         browser.close()
+
+
+class ChineseBrowser:
+    """The browser as a hall's phones and an office's computers have it: Chinese first
+    (Accept-Language zh-CN), unless a test asks for another locale."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        options.setdefault("locale", "zh-CN")
+        return self._browser.new_context(**options)
+
+    def new_page(self, **options: Any) -> Any:
+        options.setdefault("locale", "zh-CN")
+        return self._browser.new_page(**options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)

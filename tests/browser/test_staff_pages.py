@@ -85,7 +85,7 @@ def test_the_meeting_page_in_draft_and_open(app, browser, live_server, width):
     assert not page.is_disabled("#live_step")
     shoot(page, f"meeting-draft-{width}")
     # The header keeps 「退出」 on the brand's line.
-    brand, logout = page.locator(".header .brand"), page.locator(".header button")
+    brand, logout = page.locator(".header .brand"), page.locator(".header .who button")
     assert abs(brand.bounding_box()["y"] - logout.bounding_box()["y"]) < 20
 
     page.click("button:has-text('开启投票箱')")
@@ -165,7 +165,7 @@ def test_the_admins_reopen_reason_shows_in_an_open_details(app, browser, live_se
     look(page, "meeting-reopen-error")
     # The admin's header (with 操作日志) still keeps 「退出」 on one line; the log is cards.
     page.goto(f"{live_server}/audit")
-    brand, logout = page.locator(".header .brand"), page.locator(".header button")
+    brand, logout = page.locator(".header .brand"), page.locator(".header .who button")
     assert abs(brand.bounding_box()["y"] - logout.bounding_box()["y"]) < 20
     shoot(page, "audit-390")
     context.close()

@@ -21,7 +21,7 @@ def upgrade():
         batch_op.add_column(sa.Column('locale', sa.String(length=8), server_default='zh', nullable=False))
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.add_column(sa.Column('rehearsal_of_id', sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_meeting_rehearsal_of_id'), ['rehearsal_of_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_rehearsal_of_id'), ['rehearsal_of_id'], unique=True)
         batch_op.create_foreign_key(
             batch_op.f('fk_meeting_rehearsal_of_id_meeting'), 'meeting', ['rehearsal_of_id'], ['id'], ondelete='CASCADE'
         )
