@@ -75,7 +75,8 @@ def update(language: str, template: Catalog) -> list[str]:
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         catalog = Catalog(locale=language, project="ballot_app", charset="utf-8")
-    catalog.update(template, no_fuzzy_matching=True)
+    # No new creation date on each run: the catalogue changes only when its messages do.
+    catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
     catalog.obsolete.clear()
     catalog.fuzzy = False  # the header: a fuzzy header would not be compiled
     with path.open("wb") as f:

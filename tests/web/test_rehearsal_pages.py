@@ -45,6 +45,9 @@ def test_every_page_and_print_of_a_rehearsal_says_so(actions, app):
         assert BANNER in c.get(address).get_data(as_text=True), address
     assert c.post(f"/meetings/{r.id}/close", data={"confirmed": "y"}).status_code == 302
     assert BANNER in c.get(f"/meetings/{r.id}/paper").get_data(as_text=True)
+    opened = c.post(f"/meetings/{r.id}/paper/stacks", data={"category": "A"})
+    assert opened.status_code == 302
+    assert BANNER in c.get(opened.headers["Location"]).get_data(as_text=True)  # paper entry
     assert BANNER in c.get(f"/meetings/{r.id}/results").get_data(as_text=True)
     for address in (f"/print/{r.id}/slip7", f"/print/{r.id}/form5"):
         printed = c.get(address).get_data(as_text=True)
