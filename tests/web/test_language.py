@@ -174,3 +174,28 @@ def test_a_voters_address_that_matches_nothing_is_answered_in_chinese(client):
         page = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
         assert '<html lang="zh-CN">' in page, path
         assert 'name="lang"' not in page, path  # no language switch where it changes nothing
+
+
+def test_dates_and_numbers_follow_the_readers_language(app):
+    from datetime import date
+    from decimal import Decimal
+
+    from flask_babel import refresh
+
+    from ballot_app.web.locale import local_date, local_number
+
+    day = date(2026, 12, 3)
+    with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        refresh()
+        assert (local_date(day), local_number(12345), local_number(Decimal("87.75"))) == (
+            "2026-12-03",
+            "12345",
+            "87.75",
+        )
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        refresh()
+        assert (local_date(day), local_number(12345), local_number(Decimal("1087.75"))) == (
+            "Dec 3, 2026",
+            "12,345",
+            "1,087.75",
+        )
