@@ -33,6 +33,7 @@ from .errors import DuplicateWarning, Forbidden, InvalidInput, NotFound, StateBl
 from .live import hold_closed_view
 from .ordering import move_one_place
 from .paper import forget_entries, pending_stacks
+from .rehearsal import rehearsal_of
 from .results import meeting_results
 from .slips import add_slips
 from .tellers import assigned_meeting_ids, is_assigned
@@ -352,14 +353,10 @@ def transition_blockers(
     if user.role == Role.TELLER:
         return [_(TELLER_MAY_NOT)]
     found = blockers(step, meeting_facts(user, meeting, reason=reason))
-    if step == Transition.OPEN and meeting.state == MeetingState.DRAFT and _has_rehearsal(meeting):
+    opening = step == Transition.OPEN and meeting.state == MeetingState.DRAFT
+    if opening and not meeting.is_rehearsal and rehearsal_of(meeting) is not None:
         found.append(_(REHEARSAL_FIRST))
     return _explained(step, meeting.state, found)
-
-
-def _has_rehearsal(meeting: Meeting) -> bool:
-    query = select(Meeting.id).where(Meeting.rehearsal_of_id == meeting.id)
-    return not meeting.is_rehearsal and db.session.scalar(query) is not None
 
 
 def certify_blockers(user: User, meeting: Meeting, counter: str, scrutineer: str) -> list[str]:

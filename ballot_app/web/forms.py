@@ -48,6 +48,7 @@ from ..domain.score_sheets import SheetKind
 from ..domain.slip7 import PASS_RATE_BASE_LABELS
 from ..domain.text import N_, _
 from ..services.errors import InvalidInput
+from ..services.rehearsal import MAX_SIMULATED
 from ..services.roster import UNIT_KINDS
 from .locale import is_english
 
@@ -119,11 +120,6 @@ MESSAGES: dict[str, str] = {
     "The CSRF token is invalid.": CSRF_EXPIRED,
     "The CSRF tokens do not match.": CSRF_EXPIRED,
 }
-
-#: The error summary's words, drawn by templates/_macros/forms.html. Marked here too: Babel's
-#: extraction (catalogue.extract) skips directories whose name starts with "_".
-SUMMARY_HEADING = N_("有 %(n)s 处需要修改")
-SUMMARY_LINK = N_("%(label)s：%(error)s")
 
 #: Two Latin words in a row: an English sentence, never shown to staff.
 ENGLISH = re.compile(r"[A-Za-z]{3,} [A-Za-z]{2,}")
@@ -392,6 +388,18 @@ class SlipsForm(StaffForm):
         _required(WHOLE),
         _count(0, 2000, N_("表B张数请填 %(min)s 到 %(max)s 之间的整数。")),
         default=0,
+    )
+
+
+class SimulateForm(StaffForm):
+    """A rehearsal's simulated phones (services/rehearsal.py)."""
+
+    anchor = "simulate-form"
+    count = _integer(
+        N_("模拟手机数"),
+        _required(WHOLE),
+        _count(1, MAX_SIMULATED, N_("请填写 1 到 %(max)s 之间的整数。")),
+        default=30,
     )
 
 

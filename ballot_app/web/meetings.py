@@ -28,6 +28,7 @@ from .forms import (
     NewTellerForm,
     ReasonForm,
     SettingsForm,
+    SimulateForm,
     SlipsForm,
     VoidCountForm,
     VoidForm,
@@ -180,14 +181,8 @@ def _page_forms(meeting: Meeting, forms: dict[str, object]) -> dict[str, object]
         "assign_form": forms.get("assign_form") or assign_form(meeting, sent=False),
         "new_teller_form": forms.get("new_teller_form") or NewTellerForm(formdata=None),
         "address_form": _address_form(_given(forms, "address_form", AddressForm)),
-        "simulate_form": forms.get("simulate_form") or _simulate_form(),
+        "simulate_form": forms.get("simulate_form") or SimulateForm(formdata=None),
     }
-
-
-def _simulate_form() -> object:
-    from .rehearsal import SimulateForm  # beside this module, on the same blueprint
-
-    return SimulateForm(formdata=None)
 
 
 def assign_form(meeting: Meeting, *, sent: bool = True) -> AssignTellerForm:

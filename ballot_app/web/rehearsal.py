@@ -6,38 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import current_app, flash, redirect, url_for
-from flask_babel import lazy_gettext
 from flask_login import current_user
-from wtforms import IntegerField
-from wtforms.validators import InputRequired, NumberRange
 
 from ..domain.text import _
 from ..models import Meeting
 from ..services import rehearsal
 from ..services.errors import InvalidInput, StateBlocked
 from .confirm import Confirmation, confirmation_page, is_confirmed
-from .forms import ActionForm, StaffForm, show_errors
+from .forms import ActionForm, SimulateForm, show_errors
 from .guards import MANAGERS, keys, role_required, with_meeting
 from .meetings import Page, bp, show_page
-
-WHOLE = lazy_gettext("请填写一个整数（只用数字，例如 5）。")
-
-
-class SimulateForm(StaffForm):
-    anchor = "simulate-form"
-    count = IntegerField(
-        lazy_gettext("模拟手机数"),
-        [
-            InputRequired(WHOLE),
-            NumberRange(
-                1,
-                rehearsal.MAX_SIMULATED,
-                lazy_gettext("请填写 1 到 %(max)s 之间的整数。"),
-            ),
-        ],
-        invalid_value_message=WHOLE,
-        default=30,
-    )
 
 
 def _page(meeting: Meeting) -> str:
