@@ -145,7 +145,7 @@ def test_a_copy_of_the_database_and_the_logs_tie_no_slip_or_receipt_to_anything(
     receipts = []
     for value in values[:4]:
         answer = actions.vote(m, value, duty="good")
-        receipt = client.get(answer.headers["Location"]).get_data(as_text=True)
+        receipt = client.get(answer.headers["Content-Location"]).get_data(as_text=True)
         receipts.append(next(c for c in _tracker_codes(app, values) if c in receipt))
     for code in receipts:
         needles[code.encode()] = needles[code.replace("-", "").encode()] = "receipt"

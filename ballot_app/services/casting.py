@@ -9,9 +9,10 @@ minute, and building ORM statements per request cost more than the database did.
   ballot are data-modifying parts of one WITH query; every INSERT selects from the UPDATE's
   result, so nothing is stored unless this very statement used the token. A single statement
   is atomic on its own, so it runs without BEGIN/COMMIT: one round trip instead of seven.
-- SQLite: the same steps in one write transaction (BEGIN IMMEDIATE), sent straight to the
-  sqlite3 cursor, whose statement cache makes each step a few microseconds where going
-  through SQLAlchemy cost some sixty.
+- SQLite: the same steps in one write transaction (BEGIN IMMEDIATE, in the writers' queue),
+  sent straight to a sqlite3 cursor of the pool's connection, whose statement cache makes
+  each step a few microseconds where going through SQLAlchemy cost some sixty; SQLAlchemy's
+  connection and transaction objects are left out too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from ..database import read_connection, write_transaction
+from ..database import end_read, read_connection, sqlite_cursor, writers_queue
 from ..domain.ballot_spec import BallotSpec
 from ..domain.choices import Category, Source
 from ..domain.marks import Packet, is_void
@@ -108,12 +109,16 @@ def use_token_and_store(secret_hash: str, rows: BallotRows) -> bool:
     the ballot; False, storing nothing, when the token could not be used."""
     if db.engine.dialect.name == "postgresql":
         return _in_one_statement(secret_hash, rows)
-    with write_transaction() as conn:
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    end_read()
+    with writers_queue(db.engine), sqlite_cursor() as cursor:
+        cursor.execute("BEGIN IMMEDIATE")
         try:
-            return _in_sqlite_steps(cursor, secret_hash, rows)
-        finally:
-            cursor.close()
+            stored = _in_sqlite_steps(cursor, secret_hash, rows)
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        cursor.execute("COMMIT")
+        return stored
 
 
 # SQLite, in the stored forms SQLAlchemy uses: enum member names, booleans as 0/1.

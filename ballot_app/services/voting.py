@@ -13,14 +13,14 @@ from typing import NoReturn
 
 from sqlalchemy import bindparam, select
 
-from ..database import read_connection
+from ..database import read_connection, sqlite_cursor
 from ..domain import codes
 from ..domain.ballot_spec import BallotSpec, EvalueeLine, build_spec
 from ..domain.choices import Category, Source
 from ..domain.marks import Packet, count_empty, read_packet
 from ..domain.meeting_state import MeetingState
 from ..extensions import db
-from ..models import Meeting, Token
+from ..models import Evaluee, Meeting, Token, Unit
 from ..signing import Keys, VoterValue
 from . import casting
 from .errors import (
@@ -128,26 +128,63 @@ FACE_SECONDS = 60.0
 _faces: dict[tuple[str, int], tuple[float, MeetingFace]] = {}
 
 
+#: The face's two reads, built once: the meeting with its unit, and its evaluees in order.
+_unit, _evaluee = Unit.__table__, Evaluee.__table__
+_FACE = (
+    select(
+        _meeting.c.id,
+        _meeting.c.title,
+        _meeting.c.state,
+        _meeting.c.is_form5_enabled,
+        _meeting.c.is_form6_enabled,
+        _meeting.c.secretary_name,
+        _meeting.c.rehearsal_of_id,
+        _unit.c.name.label("unit_name"),
+        _unit.c.party_org_name,
+    )
+    .join(_unit, _unit.c.id == _meeting.c.unit_id)
+    .where(_meeting.c.id == bindparam("meeting_id"))
+)
+_LINES = (
+    select(_evaluee.c.id, _evaluee.c.name, _evaluee.c.post)
+    .where(_evaluee.c.meeting_id == bindparam("meeting_id"))
+    .order_by(_evaluee.c.position, _evaluee.c.id)
+)
+
+
 def meeting_face(meeting_id: int) -> MeetingFace | None:
-    """The meeting as its voters see it, read once a minute at most per process."""
+    """The meeting as its voters see it, read once a minute at most per process, in two
+    Core statements outside any transaction (no ORM on the voter's path)."""
     now = time.monotonic()
     key = (str(db.engine.url), meeting_id)
     cached = _faces.get(key)
     if cached and now - cached[0] < FACE_SECONDS:
         return cached[1]
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        return None
+    with read_connection() as conn:
+        row = conn.execute(_FACE, {"meeting_id": meeting_id}).one_or_none()
+        if row is None:
+            return None
+        lines = [
+            EvalueeLine(e.id, e.name, e.post)
+            for e in conn.execute(_LINES, {"meeting_id": meeting_id})
+        ]
+    specs = {
+        c: build_spec(
+            c,
+            lines,
+            form5=row.is_form5_enabled,
+            form6=row.is_form6_enabled,
+            secretary_name=row.secretary_name,
+        )
+        for c in Category
+    }
+    rehearsal = row.rehearsal_of_id is not None
     face = MeetingFace(
-        meeting.id,
-        meeting.title,
-        UnitFace(meeting.unit.name, meeting.unit.party_org_name),
-        {c: spec_for(meeting, c) for c in Category},
-        meeting.is_rehearsal,
+        row.id, row.title, UnitFace(row.unit_name, row.party_org_name), specs, rehearsal
     )
     # A rehearsal's face is never kept: its wipe frees its id, and no process may then show
     # it for a meeting made later.
-    if meeting.state != MeetingState.DRAFT and not meeting.is_rehearsal:
+    if row.state != MeetingState.DRAFT and not rehearsal:
         if len(_faces) > 256:
             _faces.clear()
         _faces[key] = (now, face)
@@ -170,12 +207,48 @@ def _read_value(keys: Keys, value: str, meeting_id: int | None) -> VoterValue:
     return read
 
 
+@dataclass(frozen=True)
+class _TokenRow:
+    id: int
+    meeting_id: int
+    category: Category
+    is_used: bool
+    is_voided: bool
+    state: MeetingState
+
+
+#: The same SELECT for SQLite's own cursor (enum columns hold member names).
+_SLIP_SQLITE = (
+    "SELECT token.id, token.meeting_id, token.category, token.is_used, token.is_voided, "
+    "meeting.state FROM token JOIN meeting ON meeting.id = token.meeting_id "
+    "WHERE token.secret_hash = ?"
+)
+
+
+def _token_row(secret_hash: str) -> _TokenRow | None:
+    """The token of this hash with its meeting's state, in one statement outside any
+    transaction (SQLite: on the driver's own cursor, see casting.py)."""
+    if db.engine.dialect.name == "sqlite":
+        with sqlite_cursor() as cursor:
+            found = cursor.execute(_SLIP_SQLITE, (secret_hash,)).fetchone()
+        if found is None:
+            return None
+        token_id, meeting_id, table, used, voided, state = found
+        return _TokenRow(
+            token_id, meeting_id, Category[table], bool(used), bool(voided), MeetingState[state]
+        )
+    with read_connection() as conn:
+        row = conn.execute(_SLIP, {"secret_hash": secret_hash}).one_or_none()
+    if row is None:
+        return None
+    return _TokenRow(row.id, row.meeting_id, row.category, row.is_used, row.is_voided, row.state)
+
+
 def _check_token(
     secret_hash: str, meeting_id: int, category: Category, rehearsal: bool = False
 ) -> int:
     """The token's id if its slip may vote now; else the refusal, in the order voters need."""
-    with read_connection() as conn:
-        row = conn.execute(_SLIP, {"secret_hash": secret_hash}).one_or_none()
+    row = _token_row(secret_hash)
     if row is None and rehearsal:
         raise SlipInvalid(REHEARSAL_OVER)  # wiped with its rehearsal
     if row is None or row.meeting_id != meeting_id or row.category != category:

@@ -299,9 +299,15 @@ def posted_from_elsewhere() -> bool:
         return True
     origin = request.headers.get("Origin")
     if origin is not None:
-        return origin != "null" and _site(origin) not in _our_sites()
+        return origin != "null" and not _is_ours(_site(origin))
     referer = request.headers.get("Referer")
-    return bool(referer) and _site(str(referer)) not in _our_sites()
+    return bool(referer) and not _is_ours(_site(str(referer)))
+
+
+def _is_ours(site: tuple[str, int | None] | None) -> bool:
+    """Whether a post's site is this app's: the host it reached first (every voter's submit
+    with JavaScript on), the configured and chosen addresses (a file read) only if not."""
+    return site is not None and (site == _site(request.host_url) or site in _our_sites())
 
 
 def cross_site_refusal(*, voter: bool = False) -> Page:

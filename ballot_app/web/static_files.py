@@ -4,10 +4,15 @@ Every `url_for("static", ...)` gets `?v=<first 10 hex of the file's SHA-256>`; a
 carrying that `v` is answered with `Cache-Control: public, max-age=31536000, immutable`, so
 a phone in the hall loads the stylesheet and script once, and a new release (new content,
 new `v`) is fetched at once. Addresses without `v` keep Flask's revalidating default.
+
+Stylesheets and scripts go out gzip-compressed to a browser that accepts it, compressed once
+per file and process: a phone on weak 4G (400 kbit/s) gets the ballot's 26 KB as about 8 KB,
+also where no nginx compresses in front (the LAN set-up; nginx passes an encoded answer on).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -15,6 +20,8 @@ from typing import Any
 from flask import Flask, Response, request
 
 YEAR = 365 * 24 * 3600
+#: What is worth compressing: text. Images here are SVG icons at most, fonts none.
+COMPRESSED_TYPES = ("text/css", "text/javascript", "application/javascript", "image/svg+xml")
 
 
 def register_static_versions(app: Flask) -> None:
@@ -38,11 +45,34 @@ def register_static_versions(app: Flask) -> None:
         if not app.debug:
             known[name] = values["v"]
 
+    #: The gzip form of each versioned file, by its address (name and version).
+    packed: dict[tuple[str, str], bytes] = {}
+
     @app.after_request
     def _cache_versioned(response: Response) -> Response:
-        if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+        version = request.args.get("v")
+        if request.endpoint == "static" and version and response.status_code == 200:
             response.cache_control.public = True
             response.cache_control.max_age = YEAR
             response.cache_control.immutable = True
             response.cache_control.no_cache = None
+            if response.mimetype in COMPRESSED_TYPES:
+                _compress(response, (request.path, version))
         return response
+
+    def _compress(response: Response, key: tuple[str, str]) -> None:
+        response.vary.add("Accept-Encoding")
+        if "gzip" not in request.accept_encodings or request.method != "GET":
+            return
+        body = packed.get(key)
+        if body is None:
+            response.direct_passthrough = False
+            body = gzip.compress(response.get_data(), 9, mtime=0)
+            if not app.debug:
+                packed[key] = body
+        response.direct_passthrough = False
+        response.set_data(body)
+        response.content_encoding = "gzip"
+        etag, weak = response.get_etag()
+        if etag:
+            response.set_etag(etag + ".gz", weak)

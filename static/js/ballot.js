@@ -1,8 +1,9 @@
 /* The voter's pages with JavaScript on: token out of the address bar, progress, choices kept
-   in this phone per slip (localStorage, 12 hours) through reloads and back/forward, a review's
-   「修改」 landing on its row, a comment counter, a submit that survives a dropped connection,
-   no double post, and back from the receipt showing the receipt again. Everything works
-   without it. */
+   in this phone per slip (localStorage, 12 hours) through reloads and back/forward, the review
+   shown on the phone (the page's own blank review, filled from the form: no request), a
+   review's 「修改」 landing on its row, a comment counter, a submit that survives a dropped
+   connection and whose answer is the receipt itself, no double post, and back from the receipt
+   showing the receipt again. Scan to receipt is two requests. Everything works without it. */
 (function () {
   "use strict";
   var KEEP_MS = 12 * 3600 * 1000;
@@ -119,40 +120,159 @@
       setTimeout(function () { f.removeAttribute("data-sent"); }, 8000);
     });
   }
-  if (ballot) once(ballot);
   if (entry) once(entry);
+
+  // The review on the phone (SPEC rule 5): the ballot page carries the review page blank
+  // (templates/voter/_review.html in a <template>); it is filled from the form and shown in
+  // place of the ballot, with a history entry of its own so that back returns to the ballot.
+  var blank = document.getElementById("review-template");
+  var ballotStep = document.getElementById("ballot-step");
+  var reviewStep = document.getElementById("review-step");
+  var local = !!(ballot && blank && blank.content && ballotStep && reviewStep && window.fetch &&
+    window.URLSearchParams && window.FormData && history.pushState);
+  var ballotTitle = document.title;
+  var landOn = null;
+
+  function fill(sheet) {
+    var rows = 0, unset = 0;
+    Array.prototype.forEach.call(sheet.querySelectorAll(".answer[data-row]"), function (answer) {
+      var name = answer.getAttribute("data-row"), text = "";
+      if (name === "comment") {
+        text = ballot.elements.comment ? ballot.elements.comment.value.trim() : "";
+      } else {
+        var chosen = ballot.querySelector('input[name="' + name + '"]:checked');
+        var label = chosen && chosen.parentNode.querySelector("span");
+        text = label ? label.textContent : "";
+        rows += 1;
+        if (!text) unset += 1;
+      }
+      answer.querySelector("[data-set]").textContent = text;
+      answer.querySelector("[data-set]").hidden = !text;
+      answer.querySelector("[data-unset]").hidden = !!text;
+    });
+    sheet.querySelector("input[name=confirm_empty]").value = unset;
+    sheet.querySelector("#empty-rows").hidden = !unset;
+    sheet.querySelector("#empty-count").textContent = unset;
+    sheet.querySelector("#all-empty").hidden = unset !== rows;
+    sheet.querySelector("#some-empty").hidden = unset === rows;
+  }
+
+  var ballotScroll = 0;
+  function showReview(push) {
+    if (!ballotStep.hidden) ballotScroll = window.scrollY;
+    reviewStep.textContent = "";
+    reviewStep.appendChild(blank.content.cloneNode(true));
+    review = document.getElementById("review");
+    fill(reviewStep);
+    sending(review);
+    ballotStep.hidden = true;
+    reviewStep.hidden = false;
+    document.title = blank.getAttribute("data-title") || ballotTitle;
+    if (push) history.pushState({ review: 1 }, "", "/v");
+    window.scrollTo(0, 0);
+    document.getElementById("review-heading").focus();
+  }
+
+  function showBallot(row) {
+    reviewStep.hidden = true;
+    reviewStep.textContent = "";
+    review = null;
+    ballotStep.hidden = false;
+    document.title = ballotTitle;
+    if (row) { ballot.setAttribute("data-focus", row); land(); } else window.scrollTo(0, ballotScroll);
+  }
+
+  // 「修改」 and 「返回修改」: back to the ballot, as the browser's back button would.
+  function backToBallot(row) {
+    if (history.state && history.state.review) { landOn = row; history.back(); } else showBallot(row);
+  }
+
+  if (local) {
+    // The page puts the ballot's scroll back itself (the row 「修改」 named, or where it was).
+    if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+    window.addEventListener("popstate", function (ev) {
+      if (!document.body.contains(ballotStep)) return;
+      if (ev.state && ev.state.review) showReview(false); else showBallot(landOn);
+      landOn = null;
+    });
+  }
+
+  if (ballot) {
+    ballot.addEventListener("submit", function (ev) {
+      // A comment longer than the server takes: the server's own page says so.
+      var tooLong = comment && tallyText().indexOf("超出") >= 0;
+      if (local && !tooLong) { ev.preventDefault(); showReview(true); return; }
+      if (ballot.getAttribute("data-sent") === "1") { ev.preventDefault(); return; }
+      ballot.setAttribute("data-sent", "1");
+      setTimeout(function () { ballot.removeAttribute("data-sent"); }, 8000);
+    });
+  }
 
   // The final submit: sent in the background, so that a dropped connection leaves the voter
   // on this page with every choice, and a second tap simply tries again. The server casts
-  // each slip once; a repeat of a submit that did arrive shows the same receipt.
-  if (review) {
-    var status = document.getElementById("submit-status");
-    review.addEventListener("submit", function (ev) {
-      var by = ev.submitter;
-      if (by && by.getAttribute("formaction")) return; // 修改 / 返回修改: a plain post
+  // each slip once and answers with the receipt, naming its address (Content-Location): it
+  // goes into the address bar, so a reload asks for the receipt. A repeat of a submit that did
+  // arrive shows the same receipt.
+  function sending(form) {
+    var status = form.querySelector("#submit-status");
+    var pressed = null; // the button tapped (older browsers have no event.submitter)
+    form.addEventListener("click", function (ev) {
+      var b = ev.target.closest && ev.target.closest("button");
+      if (b) pressed = b;
+    });
+    form.addEventListener("submit", function (ev) {
+      var by = ev.submitter || pressed;
+      pressed = null;
+      var filled = form.hasAttribute("data-blank");
+      if (by && by.getAttribute("formaction")) { // 修改 / 返回修改
+        if (filled) { ev.preventDefault(); backToBallot(by.name === "row" ? by.value : null); }
+        return; // the server's review: a plain post
+      }
       if (!window.fetch || !window.URLSearchParams || !window.FormData) return;
       ev.preventDefault();
-      if (review.getAttribute("data-sent") === "1") return;
-      review.setAttribute("data-sent", "1");
+      if (form.getAttribute("data-sent") === "1") return;
+      form.setAttribute("data-sent", "1");
+      var body = new URLSearchParams(new FormData(filled ? ballot : form));
+      if (filled) body.set("confirm_empty", form.elements.confirm_empty.value);
       if (status) { status.className = "submit-status"; status.textContent = "正在提交……"; }
-      fetch(review.action, { method: "POST", body: new URLSearchParams(new FormData(review)), credentials: "same-origin" })
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
         .then(function (r) {
           if (r.redirected) { location.replace(r.url); return null; }
-          return r.text().then(function (html) { document.open(); document.write(html); document.close(); });
+          var where = r.headers.get("Content-Location");
+          return r.text().then(function (html) {
+            if (where) history.replaceState(null, "", where);
+            // The receipt: its body in place of this one (the same stylesheet and script,
+            // nothing to load again). Any other answer (a refusal, a question) is its page.
+            var page = where && window.DOMParser && new DOMParser().parseFromString(html, "text/html");
+            if (page && page.querySelector(".receipt-code")) {
+              document.title = page.title;
+              document.body.parentNode.replaceChild(document.adoptNode(page.body), document.body);
+              window.scrollTo(0, 0);
+              receiptShown();
+              return;
+            }
+            document.open(); document.write(html); document.close();
+          });
         })
         .catch(function () {
-          review.removeAttribute("data-sent");
+          form.removeAttribute("data-sent");
           if (status) status.className = "submit-status is-error";
           if (status) status.textContent = "网络不通，这次没有提交成功。您的选择都还在：请检查网络后，再点一次「确认提交」。";
         });
     });
   }
+  if (review) sending(review);
 
   // The receipt: this slip is done here, and back to its ballot shows this receipt again.
-  if (document.querySelector(".receipt-code")) {
-    put("ballot.done", { s: (get("ballot.slip") || "").slice(-16), url: location.pathname + location.search });
+  function receiptShown() {
+    var here = location.pathname + location.search;
+    if (location.pathname.indexOf("/v/receipt/") !== 0) { forget(); return; }
+    put("ballot.done", { s: (get("ballot.slip") || "").slice(-16), url: here });
     forget();
+    // Back from a receipt shown over the ballot (same page, an earlier entry): the receipt.
+    window.addEventListener("popstate", function () { location.replace(here); });
   }
+  if (document.querySelector(".receipt-code")) receiptShown();
   // A refusal without a way back: this slip is done here.
   if (document.getElementById("refusal") && !document.querySelector("input[name=slip]")) forget();
 

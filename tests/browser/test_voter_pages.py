@@ -397,8 +397,11 @@ def test_back_from_the_receipt_shows_the_receipt_again(app, browser, live_server
     receipt = page.url
     for _ in range(3):
         page.go_back()
+        if not page.url.startswith(live_server):
+            break  # back past the receipt leaves the app (to the chat the slip was opened from)
+        page.wait_for_url(receipt)
         page.wait_for_selector(".receipt-code")
-        assert page.url == receipt and "投票成功" in page.inner_text("main")
+        assert "投票成功" in page.inner_text("main")
         assert page.locator("#ballot, #review, #entry").count() == 0
     # The address typed afresh: the page says the ballot is in, with its receipt.
     page.goto(f"{live_server}/v")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,6 +16,7 @@ from ballot_app.models import Ballot, Receipt
 from .. import factories
 
 SUBMITS = 20
+CODE = re.compile(r'class="receipt-code">([^<]+)<')
 
 
 @pytest.mark.slow
@@ -26,22 +28,29 @@ def test_concurrent_submits_of_one_slip_store_exactly_one_ballot(app, live_serve
     db.session.remove()  # the server's threads get their own sessions
     start = threading.Barrier(SUBMITS, timeout=20)
 
-    def submit(_: int) -> tuple[int, str]:
+    def submit(_: int) -> requests.Response:
         with requests.Session() as s:
             start.wait()
-            r = s.post(f"{live_server}/v/submit", data=data, allow_redirects=False, timeout=30)
-            return r.status_code, r.headers.get("Location", "")
+            return s.post(f"{live_server}/v/submit", data=data, allow_redirects=False, timeout=30)
 
     with ThreadPoolExecutor(SUBMITS) as pool:
         answers = list(pool.map(submit, range(SUBMITS)))
 
-    # One submit casts; the others find the slip used: 码已使用, or (once the winner has
-    # committed) the slip's own receipt again, marked as a repeat. Never a second receipt.
-    statuses = [status for status, _ in answers]
-    assert set(statuses) <= {303, 409} and 303 in statuses
-    receipts = {where.partition("?")[0] for status, where in answers if status == 303}
-    assert len(receipts) == 1
-    assert sum(1 for status, where in answers if status == 303 and "again" not in where) == 1
+    # One submit casts: a 200 that is the receipt, its address in Content-Location. The
+    # others find the slip used: 码已使用, or (once the winner has committed) the slip's own
+    # receipt again, marked as a repeat. Never a second receipt.
+    statuses = [r.status_code for r in answers]
+    assert set(statuses) <= {200, 409} and 200 in statuses
+    assert all("码已使用" in r.text for r in answers if r.status_code == 409)
+    shown = [r for r in answers if r.status_code == 200]
+    assert all("Location" not in r.headers for r in shown)
+    where = [r.headers["Content-Location"] for r in shown]
+    assert all(w.startswith("/v/receipt/") for w in where), where
+    assert len({w.partition("?")[0] for w in where}) == 1
+    assert len({CODE.findall(r.text)[0] for r in shown}) == 1  # one tracker code, every time
+    cast = [r for r in shown if not r.headers["Content-Location"].endswith("?again=1")]
+    assert len(cast) == 1 and "投票成功" in cast[0].text
+    assert all("这张测评码已经投过票" in r.text for r in shown if r is not cast[0])
     assert db.session.query(Ballot).count() == 1
     assert db.session.query(Receipt).count() == 0  # derived at certification, not stored now
     assert sum(t.is_used for t in factories.tokens(m)) == 1
@@ -64,7 +73,15 @@ def test_a_phone_votes_through_the_real_server(app, live_server):
         data = {"slip": value, **factories.form_for(m), "confirm_empty": "0"}
         review = s.post(f"{live_server}/v/review", data=data, timeout=10)
         assert "请核对您的选择" in review.text
-        receipt = s.post(f"{live_server}/v/submit", data=data, timeout=10)
+        receipt = s.post(f"{live_server}/v/submit", data=data, allow_redirects=False, timeout=10)
         assert receipt.status_code == 200 and "投票成功" in receipt.text
-        again = s.get(f"{live_server}/v/{value}", timeout=10)
-        assert again.url == receipt.url  # the cookie brings the receipt back
+        assert 'class="receipt-code"' in receipt.text and "Location" not in receipt.headers
+        where = receipt.headers["Content-Location"]
+        assert where.startswith("/v/receipt/") and "again" not in where
+        shown = s.get(f"{live_server}{where}", timeout=10)
+        assert shown.status_code == 200 and "投票成功" in shown.text
+        assert CODE.findall(shown.text) == CODE.findall(receipt.text)
+        again = s.get(f"{live_server}/v/{value}", allow_redirects=False, timeout=10)
+        # The cookie brings the receipt back.
+        assert again.status_code == 200 and "投票成功" in again.text
+        assert again.headers["Content-Location"] == where

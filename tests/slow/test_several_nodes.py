@@ -16,6 +16,7 @@ from .. import factories, servers
 from ..conftest import SECRET
 
 SUBMITS = 40
+CODE = re.compile(r'class="receipt-code">([^<]+)<')
 
 
 @pytest.fixture
@@ -38,22 +39,28 @@ def test_forty_submits_of_one_slip_across_two_nodes_store_one_ballot(app, two_no
     db.session.remove()
     start = threading.Barrier(SUBMITS, timeout=30)
 
-    def submit(i: int) -> tuple[int, str, str]:
+    def submit(i: int) -> requests.Response:
         base = (one, two)[i % 2]
         with requests.Session() as s:
             start.wait()
-            r = s.post(f"{base}/v/submit", data=data, allow_redirects=False, timeout=60)
-            return r.status_code, r.text, r.headers.get("Location", "")
+            return s.post(f"{base}/v/submit", data=data, allow_redirects=False, timeout=60)
 
     with ThreadPoolExecutor(SUBMITS) as pool:
         answers = list(pool.map(submit, range(SUBMITS)))
 
-    # One cast; the rest 码已使用, or the same receipt again marked as a repeat.
-    assert {status for status, _, _ in answers} <= {303, 409}
-    assert all("码已使用" in body for status, body, _ in answers if status == 409)
-    receipts = [where for status, _, where in answers if status == 303]
+    # One cast (a 200 that is the receipt, its address in Content-Location); the rest
+    # 码已使用, or the same receipt again marked as a repeat.
+    assert {r.status_code for r in answers} <= {200, 409}
+    assert all("码已使用" in r.text for r in answers if r.status_code == 409)
+    shown = [r for r in answers if r.status_code == 200]
+    assert all("Location" not in r.headers for r in shown)
+    receipts = [r.headers["Content-Location"] for r in shown]
+    assert all(r.startswith("/v/receipt/") for r in receipts), receipts
     assert len({r.partition("?")[0] for r in receipts}) == 1
-    assert sum("again" not in r for r in receipts) == 1
+    assert len({CODE.findall(r.text)[0] for r in shown}) == 1  # one tracker code, every time
+    cast = [r for r in shown if not r.headers["Content-Location"].endswith("?again=1")]
+    assert len(cast) == 1 and "投票成功" in cast[0].text
+    assert all("这张测评码已经投过票" in r.text for r in shown if r is not cast[0])
     assert db.session.query(Ballot).count() == 1
     assert db.session.query(Receipt).count() == 0  # derived at certification, not stored now
     assert sum(t.is_used for t in factories.tokens(m)) == 1
@@ -75,11 +82,17 @@ def test_a_phone_may_move_between_nodes_mid_ballot(app, two_nodes):
     with requests.Session() as phone:
         assert phone.get(f"{one}/v/{value}", timeout=10).status_code == 200
         assert "请核对您的选择" in phone.post(f"{two}/v/review", data=data, timeout=10).text
-        receipt = phone.post(f"{one}/v/submit", data=data, timeout=10)
-        assert "投票成功" in receipt.text
+        receipt = phone.post(f"{one}/v/submit", data=data, allow_redirects=False, timeout=10)
+        assert receipt.status_code == 200 and "投票成功" in receipt.text
+        where = receipt.headers["Content-Location"]
+        assert where.startswith("/v/receipt/") and "again" not in where
         # The receipt cookie was set by node one; node two shows the same receipt.
-        again = phone.get(f"{two}/v/{value}", timeout=10)
-        assert again.url.endswith(receipt.url.removeprefix(one))
+        again = phone.get(f"{two}/v/{value}", allow_redirects=False, timeout=10)
+        assert again.status_code == 200 and "投票成功" in again.text
+        assert again.headers["Content-Location"] == where
+        assert CODE.findall(again.text) == CODE.findall(receipt.text)
+        shown = phone.get(f"{two}{where}", timeout=10)
+        assert shown.status_code == 200 and CODE.findall(shown.text) == CODE.findall(receipt.text)
     assert f"GET /v/{value}" not in log.read_text() and "GET /v/…" in log.read_text()
 
 

@@ -113,7 +113,7 @@ def test_the_bulletin_lists_every_tracker_code_and_no_choice_after_certifying(ap
 def test_the_receipt_links_to_the_bulletin(app, client, actions):
     m = factories.meeting(app)
     value = factories.slip_values(app, m)[0]
-    receipt = client.get(actions.vote(m, value).headers["Location"])
+    receipt = client.get(actions.vote(m, value).headers["Content-Location"])
     assert f'href="/b/{m.id}"' in receipt.get_data(as_text=True)
 
 

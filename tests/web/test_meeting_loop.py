@@ -84,9 +84,7 @@ def test_organizer_runs_a_meeting_from_roster_to_slip7(app, client, actions):
         r = factories.Actions(app, voter).vote(
             meeting, value, form5="competent", duty="fairly_good"
         )
-        assert r.status_code == 303
-        receipt = voter.get(r.headers["Location"])
-        assert "投票成功" in receipt.get_data(as_text=True)
+        assert r.status_code == 200 and "投票成功" in r.get_data(as_text=True)
     assert db.session.query(Ballot).count() == 5
 
     assert client.post(f"/meetings/{meeting_id}/close", data=CONFIRM).status_code == 302
