@@ -1,12 +1,18 @@
-"""The floor of this stack: Flask + SQLAlchemy + gunicorn on the same database, answering the
-same four requests a phone makes, with nothing but the essential work.
+"""The bare stack: Flask + SQLAlchemy + gunicorn on the same database, with nothing but the
+essential work, as two apps from one factory.
 
-GET /v/<slip> checks the token row; the review and receipt are fixed pages; POST /v/submit
-marks the token used and inserts one ballot row with 15 child rows in one transaction.
+- The floor (`floor=True`), what the JavaScript flow's two requests cost at the least:
+  GET /v/<slip> checks the token row and answers a fixed page; POST /v/submit marks the
+  token used and inserts one ballot row with 15 child rows in one transaction, and answers
+  200 with a fixed receipt page (409 when the slip is used).
+- The baseline, the same four requests as the app's former flow: the ballot as above, a fixed
+  review page, the submit as above answering 303 to a fixed receipt page.
+
 No templates, no signing, no sessions, no forms library, no audit.
 
-Served by gunicorn with the same configuration as the app: `bench.baseline_app:app`, with
-BASELINE_DATABASE_URL naming its database.
+Served by gunicorn with the same configuration as the app: `bench.baseline_app:create_app()`
+(the baseline) or `bench.baseline_app:create_app(floor=True)`, with BASELINE_DATABASE_URL
+naming its database.
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ mark = Table(
 )
 
 PAGE = b"<!doctype html><meta charset=utf-8><title>ballot</title><form method=post></form>"
+RECEIPT = b'<!doctype html><meta charset=utf-8><title>receipt</title><p class="receipt-code">0</p>'
 
 
 def secret_hash(value: str) -> str:
@@ -79,7 +86,8 @@ def make_engine(url: str):  # type: ignore[no-untyped-def]
     return engine
 
 
-def create_app(url: str | None = None) -> Flask:
+def create_app(url: str | None = None, *, floor: bool = False) -> Flask:
+    """The baseline (four requests), or with `floor` the floor (two requests)."""
     app = Flask(__name__)
     engine = make_engine(url or os.environ["BASELINE_DATABASE_URL"])
 
@@ -96,10 +104,6 @@ def create_app(url: str | None = None) -> Flask:
         if used is None:
             return "unknown", 404
         return ("used", 409) if used else PAGE
-
-    @app.post("/v/review")
-    def review() -> bytes:
-        return PAGE
 
     @app.post("/v/submit")
     def submit() -> Any:
@@ -118,11 +122,20 @@ def create_app(url: str | None = None) -> Flask:
             conn.execute(
                 insert(mark), [{"ballot_id": ballot_id, "row": k, "mark": v} for k, v in rows]
             )
-        return redirect(f"/v/receipt/{ballot_id[:12]}", 303)
+        receipt_path = f"/v/receipt/{ballot_id[:12]}"
+        if floor:
+            return RECEIPT, 200, {"Content-Location": receipt_path}
+        return redirect(receipt_path, 303)
 
-    @app.get("/v/receipt/<code>")
-    def receipt(code: str) -> bytes:
-        return PAGE
+    if not floor:
+
+        @app.post("/v/review")
+        def review() -> bytes:
+            return PAGE
+
+        @app.get("/v/receipt/<code>")
+        def receipt(code: str) -> bytes:
+            return RECEIPT
 
     return app
 
@@ -144,6 +157,3 @@ def count_ballots(url: str) -> int:
         n = conn.scalar(select(func.count()).select_from(ballot))
     engine.dispose()
     return int(n or 0)
-
-
-app = create_app() if os.environ.get("BASELINE_DATABASE_URL") else None

@@ -1,6 +1,14 @@
-"""Phones, replayed: each takes a slip, GETs the ballot, POSTs the filled form to the review,
-POSTs the submit and follows the redirect to the receipt. asyncio on raw sockets, so the
-load generator spends as little of the machine's CPU as it can.
+"""Phones, replayed: each takes a slip and goes through one of the flows (FLOWS):
+
+- "js", the JavaScript page (2 requests): GET the ballot, POST the filled form to the submit;
+- "nojs", the page without JavaScript (3 requests): GET the ballot, POST the form to the
+  review, POST it to the submit;
+- "four", the bare baseline's four requests: as "nojs", the submit answering 303 to the
+  receipt, which is fetched.
+
+A submit succeeds when its answer is the receipt page (200, with `class="receipt-code"`), or a
+303 whose page, fetched, is (so the flows run against an app that still redirects). asyncio on
+raw sockets, so the load generator spends as little of the machine's CPU as it can.
 
 Every run is bounded: a number of slips, a concurrency, and a deadline.
 """
@@ -15,6 +23,23 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 REQUEST_TIMEOUT = 30.0
+#: What every receipt page carries: the app's, the floor's and the baseline's.
+RECEIPT_MARK = b'class="receipt-code"'
+
+
+@dataclass(frozen=True)
+class Flow:
+    """What a phone posts before the submit, and which answers to the submit it takes."""
+
+    review: bool  #: POST /v/review before the submit
+    submit_answers: frozenset[int]  #: 200 (the receipt page) and/or 303 (to the receipt)
+
+
+FLOWS = {
+    "js": Flow(False, frozenset({200, 303})),
+    "nojs": Flow(True, frozenset({200, 303})),
+    "four": Flow(True, frozenset({303})),
+}
 
 
 @dataclass
@@ -87,23 +112,30 @@ class LoadResult:
         return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
-async def _phone_flow(host: str, port: int, phone: Phone, result: LoadResult) -> None:
+async def _receipt(host: str, port: int, done: Response, flow: Flow) -> None:
+    """The submit's answer is the receipt page, or a 303 to it that is followed."""
+    if done.status not in flow.submit_answers:
+        raise RuntimeError(f"submit {done.status}: {done.body[:200]!r}")
+    if done.status == 303:
+        path = done.headers["location"].split("://", 1)[-1].partition("/")[2]
+        done = await http(host, port, "GET", "/" + path)
+        if done.status != 200:
+            raise RuntimeError(f"receipt {done.status}")
+    if RECEIPT_MARK not in done.body:
+        raise RuntimeError(f"submit answered {done.status} without a receipt: {done.body[:200]!r}")
+
+
+async def _phone_flow(host: str, port: int, phone: Phone, flow: Flow, result: LoadResult) -> None:
     began = time.perf_counter()
     page = await http(host, port, "GET", phone.ballot_path)
     if page.status != 200:
         raise RuntimeError(f"ballot page {page.status}")
-    review = await http(host, port, "POST", "/v/review", phone.form)
-    if review.status != 200:
-        raise RuntimeError(f"review {review.status}: {review.body[:200]!r}")
+    if flow.review:
+        review = await http(host, port, "POST", "/v/review", phone.form)
+        if review.status != 200:
+            raise RuntimeError(f"review {review.status}: {review.body[:200]!r}")
     submitted = time.perf_counter()
-    done = await http(host, port, "POST", "/v/submit", phone.form)
-    if done.status != 303:
-        raise RuntimeError(f"submit {done.status}: {done.body[:200]!r}")
-    location = done.headers["location"]
-    path = location.split("://", 1)[-1].partition("/")[2]
-    receipt = await http(host, port, "GET", "/" + path)
-    if receipt.status != 200:
-        raise RuntimeError(f"receipt {receipt.status}")
+    await _receipt(host, port, await http(host, port, "POST", "/v/submit", phone.form), flow)
     ended = time.perf_counter()
     result.ballots += 1
     result.submit_latencies.append(ended - submitted)
@@ -111,7 +143,7 @@ async def _phone_flow(host: str, port: int, phone: Phone, result: LoadResult) ->
 
 
 async def _run(
-    host: str, port: int, phones: list[Phone], concurrency: int, deadline: float
+    host: str, port: int, phones: list[Phone], flow: Flow, concurrency: int, deadline: float
 ) -> LoadResult:
     result = LoadResult()
     queue: asyncio.Queue[Phone] = asyncio.Queue()
@@ -122,7 +154,9 @@ async def _run(
         while not queue.empty() and time.perf_counter() < deadline:
             phone = queue.get_nowait()
             try:
-                await asyncio.wait_for(_phone_flow(host, port, phone, result), REQUEST_TIMEOUT)
+                await asyncio.wait_for(
+                    _phone_flow(host, port, phone, flow, result), REQUEST_TIMEOUT
+                )
             except (TimeoutError, OSError, RuntimeError, KeyError, ValueError) as e:
                 result.errors += 1
                 if len(result.error_samples) < 5:
@@ -135,11 +169,14 @@ async def _run(
     return result
 
 
-def run_load(base_url: str, phones: list[Phone], concurrency: int, time_limit: float) -> LoadResult:
-    """Replay the phones at the given concurrency, stopping at the time limit."""
+def run_load(
+    base_url: str, phones: list[Phone], flow: str, concurrency: int, time_limit: float
+) -> LoadResult:
+    """Replay the phones through the flow (a key of FLOWS) at the given concurrency, stopping
+    at the time limit."""
     host, _, port = base_url.removeprefix("http://").partition(":")
     deadline = time.perf_counter() + time_limit
-    return asyncio.run(_run(host, int(port), phones, concurrency, deadline))
+    return asyncio.run(_run(host, int(port), phones, FLOWS[flow], concurrency, deadline))
 
 
 async def _race(host: str, port: int, phone: Phone) -> list[int]:
@@ -150,17 +187,19 @@ async def _race(host: str, port: int, phone: Phone) -> list[int]:
 
 
 def race(base_url: str, phones: list[Phone], count_ballots: Callable[[], int]) -> tuple[int, int]:
-    """Two browsers submit one slip at the same moment, once per phone.
+    """Two browsers submit one slip at the same moment (the JavaScript flow's submit), once
+    per phone.
 
     Returns (double ballots, errors): a double is a slip that stored two ballots; an error
-    is an answer pair without a 303 or with anything but 303 and 409 (a submit that finds its
-    slip already used answers 409, or, in ballot_app, 303 to that slip's own receipt).
+    is an answer pair without a success (200, or 303 to the receipt) or with anything but
+    200, 303 and 409 (a submit that finds its slip already used answers 409, or, in
+    ballot_app, that slip's own receipt again).
     """
     host, _, port = base_url.removeprefix("http://").partition(":")
     before = count_ballots()
     errors = 0
     for phone in phones:
         statuses = sorted(asyncio.run(_race(host, int(port), phone)))
-        errors += 303 not in statuses or not set(statuses) <= {303, 409}
+        errors += not set(statuses) & {200, 303} or not set(statuses) <= {200, 303, 409}
     stored = count_ballots() - before
     return max(0, stored - len(phones)), errors
