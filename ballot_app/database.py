@@ -6,6 +6,7 @@ import fcntl
 import functools
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, ParamSpec, TypeVar
@@ -205,21 +206,37 @@ def writers_queue(engine: Engine) -> Iterator[None]:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+class _LockFile:
+    """A thread's open descriptor of the writers' lock file; closed when the thread's storage
+    goes (a thread per request, as the development server and the rehearsal's phones run,
+    must not leave one open descriptor per thread behind)."""
+
+    def __init__(self, path: str) -> None:
+        self.pid, self.path = os.getpid(), path
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        weakref.finalize(self, _close_quietly, self.fd)
+
+
+def _close_quietly(fd: int) -> None:
+    with suppress(OSError):
+        os.close(fd)
+
+
 def _lock_file(path: str) -> int:
     """This thread's descriptor of the writers' lock file, kept open between writes (flock
     excludes between descriptors, so each thread has its own; a forked worker opens its own):
     a hall's every ballot no longer opens and closes the file. One is kept per thread, for
     the last database written."""
-    held = getattr(_held, "file", None)
     lock_path = path + "-writers"
-    if held and held[:2] == (os.getpid(), lock_path) and _same_file(held[2], lock_path):
-        return int(held[2])
-    if held and held[0] == os.getpid():
-        with suppress(OSError):
-            os.close(held[2])
-    fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    _held.file = (os.getpid(), lock_path, fd)
-    return fd
+    held: _LockFile | None = getattr(_held, "file", None)
+    if (
+        held
+        and (held.pid, held.path) == (os.getpid(), lock_path)
+        and _same_file(held.fd, lock_path)
+    ):
+        return held.fd
+    _held.file = _LockFile(lock_path)  # the one it replaces is closed as it goes
+    return int(_held.file.fd)
 
 
 def _same_file(fd: int, path: str) -> bool:

@@ -115,7 +115,8 @@ def use_token_and_store(secret_hash: str, rows: BallotRows) -> bool:
         try:
             stored = _in_sqlite_steps(cursor, secret_hash, rows)
         except BaseException:
-            cursor.execute("ROLLBACK")
+            if cursor.connection.in_transaction:  # SQLite may have rolled back already
+                cursor.execute("ROLLBACK")
             raise
         cursor.execute("COMMIT")
         return stored

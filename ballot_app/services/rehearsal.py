@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -223,7 +224,7 @@ def cast_simulated(
             voting.cast_ballot(slip, packet, confirmed_empty=count_empty(slip.spec, packet))
         except ServiceError:
             break  # the box closed or the rehearsal ended: the phones stop
-        except SQLAlchemyError:
+        except (SQLAlchemyError, sqlite3.Error):  # SQLite's cast runs on the driver's cursor
             # The rehearsal was wiped under a cast (its rows went with it): stop quietly.
             logger.info("rehearsal phones stopped: the rehearsal's rows are gone")
             break

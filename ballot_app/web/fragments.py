@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import struct
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 #: gzip's header: deflate, no flags, no time, no extra flags, unknown OS (RFC 1952).
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
@@ -28,18 +29,20 @@ def _deflated(data: bytes, mode: int) -> bytes:
 class Parts:
     before: bytes
     after: bytes
-    _before_packed: bytes = field(init=False, repr=False)
-    _after_packed: bytes = field(init=False, repr=False)
-    _before_crc: int = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_before_packed", _deflated(self.before, zlib.Z_SYNC_FLUSH))
-        object.__setattr__(self, "_after_packed", _deflated(self.after, zlib.Z_FINISH))
-        object.__setattr__(self, "_before_crc", zlib.crc32(self.before))
 
     @classmethod
     def of(cls, before: str, after: str) -> Parts:
         return cls(before.encode(), after.encode())
+
+    @cached_property
+    def _packed(self) -> tuple[bytes, bytes, int]:
+        """The parts compressed, and the CRC-32 of the part before: made at the first
+        compressed answer, not for a page only ever sent plain."""
+        return (
+            _deflated(self.before, zlib.Z_SYNC_FLUSH),
+            _deflated(self.after, zlib.Z_FINISH),
+            zlib.crc32(self.before),
+        )
 
     def plain(self, text: bytes) -> bytes:
         return self.before + text + self.after
@@ -48,8 +51,9 @@ class Parts:
         """The page with `text` in it, gzip-compressed (text of at most 64 KiB)."""
         if len(text) > STORED_MAX:
             raise ValueError("a stored block holds at most 65,535 bytes")
-        crc = zlib.crc32(self.after, zlib.crc32(text, self._before_crc))
+        before_packed, after_packed, before_crc = self._packed
+        crc = zlib.crc32(self.after, zlib.crc32(text, before_crc))
         size = len(self.before) + len(text) + len(self.after)
         stored = b"\x00" + struct.pack("<HH", len(text), len(text) ^ 0xFFFF) + text
         trailer = struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF)
-        return GZIP_HEADER + self._before_packed + stored + self._after_packed + trailer
+        return GZIP_HEADER + before_packed + stored + after_packed + trailer

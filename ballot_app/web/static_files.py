@@ -34,19 +34,26 @@ def register_static_versions(app: Flask) -> None:
     def _add_version(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint != "static" or "v" in values or "filename" not in values:
             return
-        name = values["filename"]
-        if name in known:
-            values["v"] = known[name]
-            return
-        try:
-            values["v"] = hashlib.sha256((folder / name).read_bytes()).hexdigest()[:10]
-        except OSError:
-            return  # a missing file: Flask answers 404 for it as usual
-        if not app.debug:
-            known[name] = values["v"]
+        version = _version(values["filename"])
+        if version:
+            values["v"] = version
 
-    #: The gzip form of each versioned file, by its address (name and version).
-    packed: dict[tuple[str, str], bytes] = {}
+    def _version(name: str) -> str | None:
+        """The file's version: the first 10 hex of its SHA-256 (None for a missing file,
+        which Flask answers 404 as usual)."""
+        if name in known:
+            return known[name]
+        try:
+            version = hashlib.sha256((folder / name).read_bytes()).hexdigest()[:10]
+        except OSError:
+            return None
+        if not app.debug:
+            known[name] = version
+        return version
+
+    #: The gzip form of each file, by name, for its current version only: an address with a
+    #: made-up `v` is served as it is, so no request can fill this or make us compress again.
+    packed: dict[str, bytes] = {}
 
     @app.after_request
     def _cache_versioned(response: Response) -> Response:
@@ -56,21 +63,22 @@ def register_static_versions(app: Flask) -> None:
             response.cache_control.max_age = YEAR
             response.cache_control.immutable = True
             response.cache_control.no_cache = None
-            if response.mimetype in COMPRESSED_TYPES:
-                _compress(response, (request.path, version))
+            name = (request.view_args or {}).get("filename", "")
+            if response.mimetype in COMPRESSED_TYPES and version == _version(name):
+                _compress(response, name)
         return response
 
-    def _compress(response: Response, key: tuple[str, str]) -> None:
+    def _compress(response: Response, name: str) -> None:
         response.vary.add("Accept-Encoding")
-        if "gzip" not in request.accept_encodings or request.method != "GET":
+        if request.accept_encodings["gzip"] <= 0 or request.method not in ("GET", "HEAD"):
             return
-        body = packed.get(key)
+        response.direct_passthrough = False
+        body = packed.get(name)
         if body is None:
-            response.direct_passthrough = False
             body = gzip.compress(response.get_data(), 9, mtime=0)
             if not app.debug:
-                packed[key] = body
-        response.direct_passthrough = False
+                packed[name] = body
+        response.close()  # the file it was to send
         response.set_data(body)
         response.content_encoding = "gzip"
         etag, weak = response.get_etag()

@@ -15,7 +15,7 @@ import time
 from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, session
+from flask import Blueprint, current_app, redirect, render_template, request, session
 from markupsafe import escape
 from werkzeug.wrappers import Response
 
@@ -67,11 +67,14 @@ def _filled(
 ) -> Response:
     """That page with this slip's text in it; gzip-compressed for a browser that takes it
     (a phone on weak 4G: the ballot's 11 KB go out as about 3), with no compression work."""
-    parts = _rendered_once(template, face, category)
+    # A rehearsal's face is made afresh for every request (voting.meeting_face): rendered
+    # without the cache, so that it never pushes real meetings' pages out of it.
+    once = _rendered_once.__wrapped__ if face and face.is_rehearsal else _rendered_once
+    parts = once(template, face, category)
     value = str(escape(text)).encode()
     response = current_app.response_class(mimetype="text/html")
     response.vary.add("Accept-Encoding")
-    if "gzip" in request.accept_encodings:
+    if request.accept_encodings["gzip"] > 0:
         response.set_data(parts.gzipped(value))
         response.content_encoding = "gzip"
     else:
@@ -205,11 +208,10 @@ def _count_try(typed: str, meeting_id: int | None) -> list[str]:
 
 
 def _used(e: SlipUsed, value: str) -> Response | tuple[str, int]:
-    """A used slip opened again: its receipt when this browser cast it, else the refusal."""
-    if not _remembered(value):
-        return _refusal(e)
-    slip = voting.signed_slip(keys(), value)
-    return _receipt_page(slip.meeting, slip.tracker)
+    """A used slip opened again: its receipt when this browser cast it (by redirect, so that
+    the slip's value leaves the address bar), else the refusal."""
+    url = _remembered(value)
+    return redirect(url, 303) if url else _refusal(e)
 
 
 @bp.get("/<value>")

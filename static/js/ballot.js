@@ -128,8 +128,17 @@
   var blank = document.getElementById("review-template");
   var ballotStep = document.getElementById("ballot-step");
   var reviewStep = document.getElementById("review-step");
-  var local = !!(ballot && blank && blank.content && ballotStep && reviewStep && window.fetch &&
-    window.URLSearchParams && window.FormData && history.pushState);
+  // Old kernels (WeChat's X5 on Chrome 57, Safari 10) turn FormData into "[object FormData]":
+  // a body that would not carry the slip is never sent; the form posts as without script.
+  function bodyOf(f) {
+    try {
+      var body = new URLSearchParams(new FormData(f));
+      return body.has("slip") ? body : null;
+    } catch (e) { return null; }
+  }
+  var canSend = !!(window.fetch && window.URLSearchParams && window.FormData);
+  var local = !!(ballot && blank && blank.content && ballotStep && reviewStep && canSend &&
+    history.pushState && bodyOf(ballot));
   var ballotTitle = document.title;
   var landOn = null;
 
@@ -171,6 +180,11 @@
     if (push) history.pushState({ review: 1 }, "", "/v");
     window.scrollTo(0, 0);
     document.getElementById("review-heading").focus();
+    // A double tap on 「检查并提交」: its second tap lands on the review just shown, where
+    // 「确认提交」 may be. The review's buttons wake a moment later.
+    var buttons = review.querySelectorAll("button");
+    Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
+    setTimeout(function () { Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; }); }, 400);
   }
 
   function showBallot(row) {
@@ -179,7 +193,10 @@
     review = null;
     ballotStep.hidden = false;
     document.title = ballotTitle;
-    if (row) { ballot.setAttribute("data-focus", row); land(); } else window.scrollTo(0, ballotScroll);
+    if (row) { ballot.setAttribute("data-focus", row); land(); return; }
+    window.scrollTo(0, ballotScroll);
+    var again = ballot.querySelector(".progress button");
+    if (again) { try { again.focus({ preventScroll: true }); } catch (e) { again.focus(); } }
   }
 
   // 「修改」 and 「返回修改」: back to the ballot, as the browser's back button would.
@@ -228,11 +245,11 @@
         if (filled) { ev.preventDefault(); backToBallot(by.name === "row" ? by.value : null); }
         return; // the server's review: a plain post
       }
-      if (!window.fetch || !window.URLSearchParams || !window.FormData) return;
+      var body = canSend && bodyOf(filled ? ballot : form);
+      if (!body) return; // a plain post (the blank review is shown only when a body works)
       ev.preventDefault();
       if (form.getAttribute("data-sent") === "1") return;
       form.setAttribute("data-sent", "1");
-      var body = new URLSearchParams(new FormData(filled ? ballot : form));
       if (filled) body.set("confirm_empty", form.elements.confirm_empty.value);
       if (status) { status.className = "submit-status"; status.textContent = "正在提交……"; }
       fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
@@ -266,9 +283,10 @@
   // The receipt: this slip is done here, and back to its ballot shows this receipt again.
   function receiptShown() {
     var here = location.pathname + location.search;
-    if (location.pathname.indexOf("/v/receipt/") !== 0) { forget(); return; }
-    put("ballot.done", { s: (get("ballot.slip") || "").slice(-16), url: here });
+    var slip = get("ballot.slip");
+    if (slip && location.pathname.indexOf("/v/receipt/") === 0) put("ballot.done", { s: slip.slice(-16), url: here });
     forget();
+    if (location.pathname.indexOf("/v/receipt/") !== 0) return;
     // Back from a receipt shown over the ballot (same page, an earlier entry): the receipt.
     window.addEventListener("popstate", function () { location.replace(here); });
   }

@@ -188,6 +188,32 @@ def test_a_double_tap_posts_once(app, browser, live_server):
     context.close()
 
 
+def test_a_double_tap_on_check_and_submit_stops_at_the_review(app, browser, live_server):
+    """The review is shown on the phone at the first tap; a second tap that lands on its
+    「确认提交」 (a short review, a quick finger) must not submit: the review's buttons wake a
+    moment after it shows."""
+    m = factories.meeting(app, a=0, b=3, members=1, form5=False)  # form 6 only: a short review
+    value = factories.slip_values(app, m, "B")[0]
+    db.session.remove()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.goto(f"{live_server}/v/{value}")
+    choose(page, [0, 0])
+    page.locator("button:has-text('检查并提交')").click()
+    confirm = page.locator("button:has-text('确认提交')").bounding_box()  # at once
+    assert confirm
+    page.mouse.click(confirm["x"] + confirm["width"] / 2, confirm["y"] + confirm["height"] / 2)
+    page.wait_for_timeout(800)
+    assert page.locator("#review").is_visible() and posts == []
+    assert db.session.query(Ballot).count() == 0
+    page.locator("button:has-text('确认提交')").click()  # read, then tapped: it goes
+    page.wait_for_selector(".receipt-code")
+    assert len(posts) == 1
+    context.close()
+
+
 def test_a_submit_lost_to_the_network_is_retried_safely(app, browser, live_server):
     m, values = _meeting(app)
     meeting_id = m.id

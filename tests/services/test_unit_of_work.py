@@ -68,3 +68,58 @@ def test_an_error_inside_a_unit_of_work_rolls_everything_back(app):
         raise RuntimeError("断电")
     db.session.expire_all()
     assert m.title != "改了一半"
+
+
+@pytest.mark.skipif(databases.is_postgres(), reason="SQLite's writers' queue")
+def test_the_writers_lock_stays_open_per_thread_and_closes_with_its_thread(app):
+    """Each ballot no longer opens and closes the lock file, yet a thread per request (the
+    development server, the rehearsal's phones) leaves no open descriptor behind."""
+    import gc
+    import os
+    import threading
+
+    from ballot_app.database import writers_queue
+
+    def open_fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    with app.app_context():
+        engine = db.engine
+    with writers_queue(engine):
+        pass
+    kept = open_fds()
+    with writers_queue(engine):
+        pass
+    assert open_fds() == kept  # the same descriptor, not a new one
+
+    def write_once() -> None:
+        with writers_queue(engine):
+            pass
+
+    before = open_fds()
+    for _ in range(40):
+        thread = threading.Thread(target=write_once)
+        thread.start()
+        thread.join(timeout=30)
+    gc.collect()
+    assert open_fds() <= before + 1
+    # Two threads still exclude each other: each holds its own descriptor.
+    entered = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with writers_queue(engine):
+            entered.set()
+            release.wait(timeout=30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert entered.wait(timeout=30)
+    lock = os.open(str(_sqlite_path(app)) + "-writers", os.O_WRONLY)
+    try:
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        release.set()
+        holder.join(timeout=30)
+        os.close(lock)
