@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -14,9 +13,9 @@ from ballot_app.extensions import db
 from ballot_app.models import Ballot, Receipt
 
 from .. import factories
+from .receipts import CODE, assert_cast_once
 
 SUBMITS = 20
-CODE = re.compile(r'class="receipt-code">([^<]+)<')
 
 
 @pytest.mark.slow
@@ -39,18 +38,7 @@ def test_concurrent_submits_of_one_slip_store_exactly_one_ballot(app, live_serve
     # One submit casts: a 200 that is the receipt, its address in Content-Location. The
     # others find the slip used: 码已使用, or (once the winner has committed) the slip's own
     # receipt again, marked as a repeat. Never a second receipt.
-    statuses = [r.status_code for r in answers]
-    assert set(statuses) <= {200, 409} and 200 in statuses
-    assert all("码已使用" in r.text for r in answers if r.status_code == 409)
-    shown = [r for r in answers if r.status_code == 200]
-    assert all("Location" not in r.headers for r in shown)
-    where = [r.headers["Content-Location"] for r in shown]
-    assert all(w.startswith("/v/receipt/") for w in where), where
-    assert len({w.partition("?")[0] for w in where}) == 1
-    assert len({CODE.findall(r.text)[0] for r in shown}) == 1  # one tracker code, every time
-    cast = [r for r in shown if not r.headers["Content-Location"].endswith("?again=1")]
-    assert len(cast) == 1 and "投票成功" in cast[0].text
-    assert all("这张测评码已经投过票" in r.text for r in shown if r is not cast[0])
+    assert_cast_once(answers)
     assert db.session.query(Ballot).count() == 1
     assert db.session.query(Receipt).count() == 0  # derived at certification, not stored now
     assert sum(t.is_used for t in factories.tokens(m)) == 1
