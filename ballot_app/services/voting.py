@@ -9,9 +9,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import NoReturn, Protocol
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import sqlite
 
 from ..database import read_connection, sqlite_cursor
 from ..domain import codes
@@ -111,15 +112,27 @@ _SLIP = (
 )
 
 
-def spec_for(meeting: Meeting, category: Category) -> BallotSpec:
-    """The rows a slip of this meeting and table fills."""
+class _BallotSettings(Protocol):
+    """What of a meeting shapes its ballot: a Meeting, or a row of _FACE."""
+
+    is_form5_enabled: bool
+    is_form6_enabled: bool
+    secretary_name: str
+
+
+def _spec(category: Category, lines: list[EvalueeLine], meeting: _BallotSettings) -> BallotSpec:
     return build_spec(
         category,
-        [EvalueeLine(e.id, e.name, e.post) for e in meeting.evaluees],
+        lines,
         form5=meeting.is_form5_enabled,
         form6=meeting.is_form6_enabled,
         secretary_name=meeting.secretary_name,
     )
+
+
+def spec_for(meeting: Meeting, category: Category) -> BallotSpec:
+    """The rows a slip of this meeting and table fills."""
+    return _spec(category, [EvalueeLine(e.id, e.name, e.post) for e in meeting.evaluees], meeting)
 
 
 #: Faces of meetings past their draft, per process. Evaluees, forms and the secretary's name
@@ -168,16 +181,7 @@ def meeting_face(meeting_id: int) -> MeetingFace | None:
             EvalueeLine(e.id, e.name, e.post)
             for e in conn.execute(_LINES, {"meeting_id": meeting_id})
         ]
-    specs = {
-        c: build_spec(
-            c,
-            lines,
-            form5=row.is_form5_enabled,
-            form6=row.is_form6_enabled,
-            secretary_name=row.secretary_name,
-        )
-        for c in Category
-    }
+    specs = {c: _spec(c, lines, row) for c in Category}
     rehearsal = row.rehearsal_of_id is not None
     face = MeetingFace(
         row.id, row.title, UnitFace(row.unit_name, row.party_org_name), specs, rehearsal
@@ -217,12 +221,9 @@ class _TokenRow:
     state: MeetingState
 
 
-#: The same SELECT for SQLite's own cursor (enum columns hold member names).
-_SLIP_SQLITE = (
-    "SELECT token.id, token.meeting_id, token.category, token.is_used, token.is_voided, "
-    "meeting.state FROM token JOIN meeting ON meeting.id = token.meeting_id "
-    "WHERE token.secret_hash = ?"
-)
+#: _SLIP as SQLite's text, for the driver's own cursor (one parameter: the secret's hash; enum
+#: columns come back as member names).
+_SLIP_SQLITE = str(_SLIP.compile(dialect=sqlite.dialect()))
 
 
 def _token_row(secret_hash: str) -> _TokenRow | None:

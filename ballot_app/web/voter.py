@@ -111,7 +111,12 @@ def _refusal(e: SlipRefused) -> tuple[str, int]:
 
 def _fingerprint(value: str) -> str:
     read = keys().read_voter_value(value)
-    return keys().hash_secret(read.secret)[:24] if read else ""
+    return _fingerprint_of(keys().hash_secret(read.secret)) if read else ""
+
+
+def _fingerprint_of(secret_hash: str) -> str:
+    """What the receipt cookie keeps of a slip it cast: a prefix of its keyed hash."""
+    return secret_hash[:24]
 
 
 def _receipts() -> list[list[str]]:
@@ -309,7 +314,7 @@ def submit() -> Response | tuple[str, int]:
     except InvalidInput as e:
         return _page("ballot.html", 400, slip=slip, packet=packet, errors=e.fields)
     response = _receipt_page(slip.meeting, code)
-    fingerprint = slip.secret_hash[:24]  # what _fingerprint(value) gives, without reading it again
+    fingerprint = _fingerprint_of(slip.secret_hash)  # the slip is read already
     kept = [r for r in _receipts() if r[0] != fingerprint][-4:]
     kept.append([fingerprint, response.headers["Content-Location"]])
     response.set_cookie(

@@ -113,14 +113,12 @@
   }
 
   // One tap posts once: later taps while the first is on its way do nothing.
-  function once(f) {
-    f.addEventListener("submit", function (ev) {
-      if (f.getAttribute("data-sent") === "1") { ev.preventDefault(); return; }
-      f.setAttribute("data-sent", "1");
-      setTimeout(function () { f.removeAttribute("data-sent"); }, 8000);
-    });
+  function postOnce(f, ev) {
+    if (f.getAttribute("data-sent") === "1") { ev.preventDefault(); return; }
+    f.setAttribute("data-sent", "1");
+    setTimeout(function () { f.removeAttribute("data-sent"); }, 8000);
   }
-  if (entry) once(entry);
+  if (entry) entry.addEventListener("submit", function (ev) { postOnce(entry, ev); });
 
   // The review on the phone (SPEC rule 5): the ballot page carries the review page blank
   // (templates/voter/_review.html in a <template>); it is filled from the form and shown in
@@ -219,9 +217,7 @@
       // A comment longer than the server takes: the server's own page says so.
       var tooLong = comment && tallyText().indexOf("超出") >= 0;
       if (local && !tooLong) { ev.preventDefault(); showReview(true); return; }
-      if (ballot.getAttribute("data-sent") === "1") { ev.preventDefault(); return; }
-      ballot.setAttribute("data-sent", "1");
-      setTimeout(function () { ballot.removeAttribute("data-sent"); }, 8000);
+      postOnce(ballot, ev);
     });
   }
 
